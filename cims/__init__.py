@@ -1,0 +1,1 @@
+"""CIMS: customer information management for banks."""
