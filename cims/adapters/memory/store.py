@@ -1,0 +1,192 @@
+"""In-memory storage: customers, outbox and idempotency keys behind one lock.
+
+A unit of work takes the store's lock for its whole life and stages writes in
+an overlay, so a rollback is just dropping the overlay and readers never see
+half a change.
+
+LIMITATION: everything lives in one process's memory and is lost on exit;
+list queries scan every customer (fine for tests and embedding, not for
+millions of customers). Use the SQL adapter for durable storage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+import attrs
+
+from cims.domain.customer import Customer
+from cims.domain.errors import VersionConflict
+from cims.domain.events import DomainEvent
+from cims.domain.search_keys import search_keys
+from cims.ports.outbound.events import OutboxMessage
+from cims.ports.outbound.idempotency import IdempotentResponse
+from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
+
+_DELETED = object()
+
+
+class MemoryStore:
+    """The shared state every `MemoryUnitOfWork` reads and commits to."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.customers: dict[str, Customer] = {}
+        self.ordered_ids: list[str] = []
+        self.outbox: list[OutboxMessage] = []
+        self.published: set[int] = set()
+        self.idempotency: dict[str, IdempotentResponse] = {}
+        self.committed = threading.Condition(self.lock)
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    # The outbox reader side, used by the relay.
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        with self.lock:
+            waiting = [m for m in self.outbox if m.position not in self.published]
+            return waiting[:limit]
+
+    def mark_published(self, positions: Sequence[int]) -> None:
+        with self.lock:
+            self.published.update(positions)
+
+
+class MemoryCustomerRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.staged: dict[str, object] = {}
+
+    def get(self, customer_id: str) -> Customer | None:
+        staged = self.staged.get(customer_id)
+        if staged is _DELETED:
+            return None
+        if staged is not None:
+            assert isinstance(staged, Customer)
+            return staged
+        return self._store.customers.get(customer_id)
+
+    def add(self, customer: Customer) -> None:
+        if self.get(customer.id) is not None:
+            raise VersionConflict(customer.id, 0, self.get(customer.id).version)  # type: ignore[union-attr]
+        self.staged[customer.id] = customer
+
+    def update(self, customer: Customer, expected_version: int) -> None:
+        self._check(customer.id, expected_version)
+        self.staged[customer.id] = customer
+
+    def remove(self, customer_id: str, expected_version: int) -> None:
+        self._check(customer_id, expected_version)
+        self.staged[customer_id] = _DELETED
+
+    def list(self, query: CustomerQuery) -> CustomerPage:
+        ids = self._store.ordered_ids
+        start = bisect.bisect_right(ids, query.after) if query.after else 0
+        found: list[Customer] = []
+        for customer_id in ids[start:]:
+            customer = self.get(customer_id)
+            if customer is not None and _matches(customer, query):
+                found.append(customer)
+                if len(found) > query.limit:
+                    break
+        more = len(found) > query.limit
+        page = found[: query.limit]
+        return CustomerPage(page, page[-1].id if more else None)
+
+    def _check(self, customer_id: str, expected_version: int) -> None:
+        current = self.get(customer_id)
+        actual = current.version if current else None
+        if actual != expected_version:
+            raise VersionConflict(customer_id, expected_version, actual)
+
+
+def _matches(customer: Customer, query: CustomerQuery) -> bool:
+    keys = search_keys(customer)
+    return (
+        (query.email is None or keys.email == query.email)
+        and (query.phone is None or keys.phone == query.phone)
+        and (query.last_name is None or keys.last_name == query.last_name)
+        and (query.kyc_status is None or customer.kyc_status == query.kyc_status)
+    )
+
+
+class MemoryOutbox:
+    def __init__(self) -> None:
+        self.staged: list[DomainEvent] = []
+
+    def add(self, events: Sequence[DomainEvent]) -> None:
+        self.staged.extend(events)
+
+
+class MemoryIdempotencyStore:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.staged: dict[str, IdempotentResponse] = {}
+
+    def get(self, key: str) -> IdempotentResponse | None:
+        return self.staged.get(key) or self._store.idempotency.get(key)
+
+    def put(self, response: IdempotentResponse) -> None:
+        self.staged[response.key] = response
+
+
+@attrs.define
+class MemoryUnitOfWork:
+    store: MemoryStore
+    customers: MemoryCustomerRepository = attrs.field(init=False)
+    outbox: MemoryOutbox = attrs.field(init=False)
+    idempotency: MemoryIdempotencyStore = attrs.field(init=False)
+
+    def __enter__(self) -> Self:
+        self.store.lock.acquire()
+        self.customers = MemoryCustomerRepository(self.store)
+        self.outbox = MemoryOutbox()
+        self.idempotency = MemoryIdempotencyStore(self.store)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.customers.staged.clear()
+        self.outbox.staged.clear()
+        self.idempotency.staged.clear()
+        self.store.lock.release()
+
+    def commit(self) -> None:
+        store = self.store
+        for customer_id, value in self.customers.staged.items():
+            if value is _DELETED:
+                if store.customers.pop(customer_id, None) is not None:
+                    index = bisect.bisect_left(store.ordered_ids, customer_id)
+                    del store.ordered_ids[index]
+            else:
+                assert isinstance(value, Customer)
+                if customer_id not in store.customers:
+                    bisect.insort(store.ordered_ids, customer_id)
+                store.customers[customer_id] = value
+
+        now = dt.datetime.now(dt.UTC)
+        for event in self.outbox.staged:
+            store.outbox.append(
+                OutboxMessage(
+                    position=len(store.outbox) + 1,
+                    topic=event.topic,
+                    key=event.customer_id,
+                    value=event.to_message(),
+                    created_at=now,
+                )
+            )
+        store.idempotency.update(self.idempotency.staged)
+
+        self.customers.staged.clear()
+        self.outbox.staged.clear()
+        self.idempotency.staged.clear()
+        store.committed.notify_all()

@@ -1,0 +1,1 @@
+"""The pure core of CIMS: customers, their rules, and the events they emit."""

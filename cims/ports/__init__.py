@@ -1,0 +1,1 @@
+"""The core's boundary: use cases offered (inbound) and services needed (outbound)."""

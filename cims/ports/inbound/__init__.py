@@ -1,0 +1,1 @@
+"""The use cases CIMS offers: what a caller can ask the core to do."""

@@ -1,0 +1,1 @@
+"""Protocols the use cases talk through; adapters implement them."""

@@ -1,0 +1,33 @@
+"""The unit of work: one atomic change to customers and the events it emits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from cims.ports.outbound.events import EventOutbox
+from cims.ports.outbound.idempotency import IdempotencyStore
+from cims.ports.outbound.repositories import CustomerRepository
+
+
+class UnitOfWork(Protocol):
+    """Used as `with uow: ...; uow.commit()`.
+
+    Leaving the block without `commit()` discards everything done in it,
+    events included.
+    """
+
+    customers: CustomerRepository
+    outbox: EventOutbox
+    idempotency: IdempotencyStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
