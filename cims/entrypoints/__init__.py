@@ -1,0 +1,1 @@
+"""Ways into CIMS: the HTTP service, the CLI, the scheduler and consumers."""

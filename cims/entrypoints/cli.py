@@ -1,0 +1,68 @@
+"""The `cims` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+
+import click
+
+from cims.entrypoints.auth import SCOPES
+from cims.entrypoints.container import build_container
+from cims.entrypoints.settings import load_settings
+
+
+@click.group()
+@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR.")
+@click.pass_context
+def main(ctx: click.Context, log_level: str | None) -> None:
+    """CIMS: customer information management for banks."""
+    settings = load_settings()
+    logging.basicConfig(
+        level=(log_level or settings.log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = settings
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int,
+              help="Worker processes (default 1 for in-memory storage, else 2).")
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(settings, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Run the HTTP service with gunicorn."""
+    from cims.entrypoints.server import run_gunicorn
+
+    if settings.storage == "memory" and (workers or 1) > 1:
+        raise click.UsageError(
+            "in-memory storage lives in one process; use --workers 1 "
+            "or a database (CIMS_STORAGE=sql)"
+        )
+    default_workers = 1 if settings.storage == "memory" else 2
+    run_gunicorn(settings, host, port, workers or default_workers, threads)
+
+
+@main.group()
+def token() -> None:
+    """Bearer tokens for local use."""
+
+
+@token.command("create")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(SCOPES), help="Repeat for several scopes.")
+@click.option("--subject", default="local-user", show_default=True)
+@click.option("--hours", default=24, show_default=True, type=int)
+@click.pass_obj
+def token_create(settings, scopes: tuple[str, ...], subject: str, hours: int) -> None:
+    """Print a signed bearer token with the given scopes."""
+    authority = build_container(settings).authority()
+    click.echo(authority.mint(subject, scopes, dt.timedelta(hours=hours)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Build the Falcon application from use cases and settings."""
+
+from __future__ import annotations
+
+import falcon
+
+from cims.entrypoints.auth import TokenAuthority
+from cims.entrypoints.http.customers import CustomerItem, Customers
+from cims.entrypoints.http.health import Health, OpenApi
+from cims.entrypoints.http.problems import install_error_handling
+from cims.entrypoints.http.security import (
+    AuthenticationMiddleware,
+    RequestIdMiddleware,
+)
+from cims.ports.inbound.customers import CustomerService
+
+
+def create_app(
+    customers: CustomerService,
+    authority: TokenAuthority,
+    max_body_bytes: int = 1_000_000,
+) -> falcon.App:
+    app = falcon.App(
+        middleware=[RequestIdMiddleware(), AuthenticationMiddleware(authority)],
+    )
+    app.req_options.strip_url_path_trailing_slash = True
+    install_error_handling(app)
+
+    app.add_route("/health", Health())
+    app.add_route("/v1/openapi.json", OpenApi())
+    app.add_route("/v1/customers", Customers(customers, max_body_bytes))
+    app.add_route("/v1/customers/{customer_id}",
+                  CustomerItem(customers, max_body_bytes))
+    return app

@@ -1,0 +1,82 @@
+"""Settings for every entrypoint, read from the environment and a config file.
+
+Precedence: environment variables (`CIMS_*`) over the YAML file named by
+`CIMS_CONFIG` over the defaults below. The file uses the same names in lower
+case without the prefix, e.g. `database_url: sqlite:///var/cims.db`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+
+@attrs.frozen
+class Settings:
+    storage: str = "memory"
+    data_dir: str = ".cims"
+    database_url: str = ""
+    migrate_on_start: bool = True
+    mongodb_url: str = "mongodb://127.0.0.1:27017"
+    mongodb_database: str = "cims"
+    events: str = "memory"
+    relay_interval_seconds: float = 0.5
+    default_region: str = "US"
+    jwt_secret: str = ""
+    jwt_issuer: str = "cims"
+    jwt_audience: str = "cims-api"
+    max_body_bytes: int = 1_000_000
+    log_level: str = "INFO"
+    sanctions_dir: str = ""
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{Path(self.data_dir) / 'cims.db'}"
+
+
+_FIELDS = {field.name: field for field in attrs.fields(Settings)}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Settings from the config file and the environment, then `overrides`."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+
+    config_file = environ.get("CIMS_CONFIG")
+    if config_file:
+        loaded = yaml.safe_load(Path(config_file).read_text()) or {}
+        if not isinstance(loaded, dict):
+            raise SystemExit(f"CIMS_CONFIG={config_file} must hold a YAML mapping")
+        values.update(loaded)
+
+    for name in _FIELDS:
+        raw = environ.get(f"CIMS_{name.upper()}")
+        if raw is not None:
+            values[name] = raw
+    values.update(overrides)
+
+    unknown = set(values) - set(_FIELDS)
+    if unknown:
+        raise SystemExit(f"unknown settings: {', '.join(sorted(unknown))}")
+    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = _FIELDS[name].default
+    if isinstance(default, bool) and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        try:
+            return type(default)(value)
+        except (TypeError, ValueError):
+            raise SystemExit(
+                f"setting {name} must be a number; got {value!r}"
+            ) from None
+    return value

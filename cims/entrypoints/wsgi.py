@@ -1,0 +1,30 @@
+"""The WSGI application for `cims serve` and for any WSGI server.
+
+Run with e.g. `gunicorn 'cims.entrypoints.wsgi:application()'`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import falcon
+
+from cims.entrypoints.container import RelayThread, build_container
+from cims.entrypoints.http import create_app
+from cims.entrypoints.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def application(settings: Settings | None = None) -> falcon.App:
+    """Build the service: adapters from settings, the relay thread, the app."""
+    settings = settings or load_settings()
+    container = build_container(settings)
+
+    relay = RelayThread(container.relay(), settings.relay_interval_seconds)
+    relay.start()
+
+    log.info("CIMS ready: storage=%s events=%s", settings.storage, settings.events)
+    return create_app(
+        container.customers(), container.authority(), settings.max_body_bytes
+    )

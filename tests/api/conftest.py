@@ -1,0 +1,38 @@
+"""An app on in-memory adapters, and clients holding tokens with given scopes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from falcon import testing
+
+from cims.entrypoints.auth import TokenAuthority
+from cims.entrypoints.http import create_app
+from cims.ports.inbound.customers import CustomerService
+
+SECRET = "test-secret-that-is-long-enough-for-hs256-use"
+
+
+@pytest.fixture
+def authority() -> TokenAuthority:
+    return TokenAuthority(SECRET, "cims", "cims-api")
+
+
+@pytest.fixture
+def app(customers: CustomerService, authority: TokenAuthority):
+    return create_app(customers, authority, max_body_bytes=10_000)
+
+
+@pytest.fixture
+def client_with(app, authority):
+    def make(*scopes: str) -> testing.TestClient:
+        token = authority.mint("tester", scopes, dt.timedelta(minutes=5))
+        return testing.TestClient(app, headers={"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+@pytest.fixture
+def client(client_with) -> testing.TestClient:
+    return client_with("customers:read", "customers:write")
