@@ -12,14 +12,20 @@ from cims.ports.inbound.customers import CustomerService
 from tests.support.customers import FixedClock, SequentialIds
 
 settings.register_profile(
-    "dev", max_examples=50, deadline=None,
+    "dev",
+    max_examples=50,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
-    "ci", max_examples=150, deadline=None,
+    "ci",
+    max_examples=150,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("debug", max_examples=10, deadline=None, verbosity=Verbosity.verbose)
+settings.register_profile(
+    "debug", max_examples=10, deadline=None, verbosity=Verbosity.verbose
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

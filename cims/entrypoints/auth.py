@@ -16,8 +16,7 @@ from pathlib import Path
 import attrs
 import jwt
 
-SCOPES = ("customers:read", "customers:write", "customers:merge", "kyc:review",
-          "admin")
+SCOPES = ("customers:read", "customers:write", "customers:merge", "kyc:review", "admin")
 
 
 class TokenRejected(Exception):
@@ -43,9 +42,7 @@ class TokenAuthority:
         self._issuer = issuer
         self._audience = audience
 
-    def mint(
-        self, subject: str, scopes: Iterable[str], lifetime: dt.timedelta
-    ) -> str:
+    def mint(self, subject: str, scopes: Iterable[str], lifetime: dt.timedelta) -> str:
         scopes = sorted(set(scopes))
         unknown = set(scopes) - set(SCOPES)
         if unknown:

@@ -30,8 +30,12 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int,
-              help="Worker processes (default 1 for in-memory storage, else 2).")
+@click.option(
+    "--workers",
+    default=None,
+    type=int,
+    help="Worker processes (default 1 for in-memory storage, else 2).",
+)
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.pass_obj
 def serve(settings, host: str, port: int, workers: int | None, threads: int) -> None:
@@ -53,8 +57,14 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--scope", "scopes", multiple=True, required=True,
-              type=click.Choice(SCOPES), help="Repeat for several scopes.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(SCOPES),
+    help="Repeat for several scopes.",
+)
 @click.option("--subject", default="local-user", show_default=True)
 @click.option("--hours", default=24, show_default=True, type=int)
 @click.pass_obj

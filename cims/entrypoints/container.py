@@ -89,7 +89,8 @@ class RelayThread(threading.Thread):
             except Exception:
                 log.exception(
                     "event relay failed; events stay in the outbox and will be "
-                    "retried in %.1fs", self._interval
+                    "retried in %.1fs",
+                    self._interval,
                 )
                 published = 0
             if not published:

@@ -20,17 +20,70 @@ from hypothesis import strategies as st
 
 # Real given and family names from many scripts and naming cultures.
 GIVEN_NAMES = (
-    "Jane", "John", "Zoë", "Ørjan", "José", "François", "Siobhán", "Łukasz",
-    "Ngozi", "Oluwaseun", "Mei-Ling", "Nguyễn Thị", "Anna-Lena", "D'Arcy",
-    "Muhammad", "Fatıma", "Ólafur", "Søren", "Björk", "Dmitriy",
-    "Дмитрий", "Александра", "Αλέξανδρος", "محمد", "فاطمة", "יוסף", "שרה",
-    "美咲", "翔太", "伟", "秀英", "지민", "서연", "प्रिया", "राहुल", "สมชาย",
+    "Jane",
+    "John",
+    "Zoë",
+    "Ørjan",
+    "José",
+    "François",
+    "Siobhán",
+    "Łukasz",
+    "Ngozi",
+    "Oluwaseun",
+    "Mei-Ling",
+    "Nguyễn Thị",
+    "Anna-Lena",
+    "D'Arcy",
+    "Muhammad",
+    "Fatıma",
+    "Ólafur",
+    "Søren",
+    "Björk",
+    "Dmitriy",
+    "Дмитрий",
+    "Александра",
+    "Αλέξανδρος",
+    "محمد",
+    "فاطمة",
+    "יוסף",
+    "שרה",
+    "美咲",
+    "翔太",
+    "伟",
+    "秀英",
+    "지민",
+    "서연",
+    "प्रिया",
+    "राहुल",
+    "สมชาย",
 )
 FAMILY_NAMES = (
-    "Roe", "O'Brien", "McDonald", "van der Berg", "de la Cruz", "Smith-Jones",
-    "Müller", "Weiß", "Nuñez", "Ødegård", "Kowalczyk", "Nguyễn", "Okonkwo",
-    "Al-Hashimi", "ben David", "Иванов", "Παπαδόπουλος", "الهاشمي", "כהן",
-    "佐藤", "王", "김", "शर्मा", "Srisuk", "Ó Súilleabháin", "Dąbrowski",
+    "Roe",
+    "O'Brien",
+    "McDonald",
+    "van der Berg",
+    "de la Cruz",
+    "Smith-Jones",
+    "Müller",
+    "Weiß",
+    "Nuñez",
+    "Ødegård",
+    "Kowalczyk",
+    "Nguyễn",
+    "Okonkwo",
+    "Al-Hashimi",
+    "ben David",
+    "Иванов",
+    "Παπαδόπουλος",
+    "الهاشمي",
+    "כהן",
+    "佐藤",
+    "王",
+    "김",
+    "शर्मा",
+    "Srisuk",
+    "Ó Súilleabháin",
+    "Dąbrowski",
 )
 EMAIL_DOMAINS = ("example.com", "example.org", "bank.example", "mail.example.co.uk")
 # Loading phone metadata is slow the first time; do it at import, not mid-draw.
@@ -49,7 +102,9 @@ def names(pool: tuple[str, ...]) -> st.SearchStrategy[str]:
 
 @st.composite
 def emails(draw: st.DrawFn) -> str:
-    local = draw(st.from_regex(r"[a-z][a-z0-9]{0,11}(\.[a-z0-9]{1,8})?", fullmatch=True))
+    local = draw(
+        st.from_regex(r"[a-z][a-z0-9]{0,11}(\.[a-z0-9]{1,8})?", fullmatch=True)
+    )
     return f"{local}@{draw(st.sampled_from(EMAIL_DOMAINS))}"
 
 
@@ -57,11 +112,24 @@ def emails(draw: st.DrawFn) -> str:
 def phones(draw: st.DrawFn) -> str:
     """A valid number from one of many regions, written as people write them."""
     region = draw(st.sampled_from(PHONE_REGIONS))
-    kind = draw(st.sampled_from([phonenumbers.PhoneNumberType.MOBILE,
-                                 phonenumbers.PhoneNumberType.FIXED_LINE]))
+    kind = draw(
+        st.sampled_from(
+            [
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE,
+            ]
+        )
+    )
     example = phonenumbers.example_number_for_type(region, kind)
-    style = draw(st.sampled_from([phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-                                  phonenumbers.PhoneNumberFormat.E164]))
+    assert example is not None, f"phonenumbers has no example for {region}"
+    style = draw(
+        st.sampled_from(
+            [
+                phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+                phonenumbers.PhoneNumberFormat.E164,
+            ]
+        )
+    )
     return phonenumbers.format_number(example, style)
 
 
@@ -74,12 +142,17 @@ def birth_dates(today: dt.date = dt.date(2026, 1, 1)) -> st.SearchStrategy[str]:
 @st.composite
 def postal_addresses(draw: st.DrawFn) -> dict[str, Any]:
     number = draw(st.integers(1, 999))
-    street = draw(st.sampled_from(["High St", "Elm Rd", "Hauptstraße", "Rue de Rivoli"]))
+    street = draw(
+        st.sampled_from(["High St", "Elm Rd", "Hauptstraße", "Rue de Rivoli"])
+    )
     return {
         "lines": [f"{number} {street}"],
         "city": draw(st.sampled_from(["London", "Berlin", "Paris", "Lagos", "Zürich"])),
-        "postalCode": draw(st.from_regex(r"[A-Z0-9]{3,4} ?[A-Z0-9]{0,3}", fullmatch=True)
-                           .map(str.strip)),
+        "postalCode": draw(
+            st.from_regex(r"[A-Z0-9]{3,4} ?[A-Z0-9]{0,3}", fullmatch=True).map(
+                str.strip
+            )
+        ),
         "region": None,
         "country": draw(st.sampled_from(COUNTRIES)),
     }
@@ -94,8 +167,9 @@ def accounts(draw: st.DrawFn) -> list[dict[str, Any]]:
             "type": draw(st.sampled_from(["current", "savings", "mortgage"])),
             "currency": draw(st.sampled_from(["EUR", "GBP", "USD", "CHF"])),
             "status": draw(st.sampled_from(["open", "dormant", "closed"])),
-            "openedOn": draw(st.dates(dt.date(1990, 1, 1), dt.date(2025, 12, 31)))
-            .isoformat(),
+            "openedOn": draw(
+                st.dates(dt.date(1990, 1, 1), dt.date(2025, 12, 31))
+            ).isoformat(),
         }
         for index in range(count)
     ]
@@ -117,13 +191,15 @@ def customer_documents(draw: st.DrawFn) -> dict[str, Any]:
         "nationality": st.sampled_from(COUNTRIES),
         "kycStatus": st.sampled_from(["Pending", "pending", "Verified", "InReview"]),
         "accounts": accounts(),
-        "preferences": st.fixed_dictionaries({
-            "language": st.sampled_from(["en", "de", "fr-CH", "en-GB"]),
-            "contactChannels": st.lists(
-                st.sampled_from(["email", "sms", "post", "app"]), unique=True
-            ),
-            "marketingConsent": st.booleans(),
-        }),
+        "preferences": st.fixed_dictionaries(
+            {
+                "language": st.sampled_from(["en", "de", "fr-CH", "en-GB"]),
+                "contactChannels": st.lists(
+                    st.sampled_from(["email", "sms", "post", "app"]), unique=True
+                ),
+                "marketingConsent": st.booleans(),
+            }
+        ),
     }
     for field, strategy in optional.items():
         if draw(st.booleans()):
@@ -154,7 +230,10 @@ def invalid_customer_documents(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
 def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
     """Arbitrary JSON, for throwing at the API."""
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
         st.text(max_size=30),
     )
     return st.recursive(

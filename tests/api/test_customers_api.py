@@ -23,8 +23,11 @@ def check(method, route, result):
 
 class TestSeedContract:
     def test_the_five_calls_of_the_original_client_work(self, client):
-        created = check("POST", "/v1/customers",
-                        client.simulate_post("/v1/customers", json=customer_body()))
+        created = check(
+            "POST",
+            "/v1/customers",
+            client.simulate_post("/v1/customers", json=customer_body()),
+        )
         assert created.status_code == 201
         customer_id = created.json["id"]
         assert created.headers["location"].endswith(f"/v1/customers/{customer_id}")
@@ -32,18 +35,28 @@ class TestSeedContract:
         listed = check("GET", "/v1/customers", client.simulate_get("/v1/customers"))
         assert [c["id"] for c in listed.json] == [customer_id]
 
-        fetched = check("GET", ITEM, client.simulate_get(f"/v1/customers/{customer_id}"))
+        fetched = check(
+            "GET", ITEM, client.simulate_get(f"/v1/customers/{customer_id}")
+        )
         assert fetched.json["phone"] == "1234567890"
         assert fetched.json["phoneVerified"] is False
 
-        updated = check("PUT", ITEM, client.simulate_put(
-            f"/v1/customers/{customer_id}",
-            json=customer_body(phone="0987654321", address="9 Elm Rd",
-                               kycStatus="Verified"),
-        ))
+        updated = check(
+            "PUT",
+            ITEM,
+            client.simulate_put(
+                f"/v1/customers/{customer_id}",
+                json=customer_body(
+                    phone="0987654321", address="9 Elm Rd", kycStatus="Verified"
+                ),
+            ),
+        )
         assert updated.status_code == 200
-        assert (updated.json["phone"], updated.json["address"],
-                updated.json["kycStatus"]) == ("0987654321", "9 Elm Rd", "Verified")
+        assert (
+            updated.json["phone"],
+            updated.json["address"],
+            updated.json["kycStatus"],
+        ) == ("0987654321", "9 Elm Rd", "Verified")
 
         assert client.simulate_delete(f"/v1/customers/{customer_id}").status_code == 204
         gone = check("GET", ITEM, client.simulate_get(f"/v1/customers/{customer_id}"))
@@ -56,11 +69,17 @@ class TestConcurrency:
         created = client.simulate_post("/v1/customers", json=customer_body())
         url = f"/v1/customers/{created.json['id']}"
         etag = created.headers["etag"]
-        client.simulate_patch(url, json={"address": "1 New St"},
-                              headers={"If-Match": etag})
+        client.simulate_patch(
+            url, json={"address": "1 New St"}, headers={"If-Match": etag}
+        )
 
-        stale = check("PATCH", ITEM, client.simulate_patch(
-            url, json={"address": "2 Lost St"}, headers={"If-Match": etag}))
+        stale = check(
+            "PATCH",
+            ITEM,
+            client.simulate_patch(
+                url, json={"address": "2 Lost St"}, headers={"If-Match": etag}
+            ),
+        )
 
         assert stale.status_code == 412
         assert client.simulate_get(url).json["address"] == "1 New St"
@@ -70,9 +89,13 @@ class TestConcurrency:
         url = f"/v1/customers/{created.json['id']}"
 
         patched = client.simulate_patch(
-            url, json={"address": "1 New St"},
-            headers={"If-Match": created.headers["etag"],
-                     "Content-Type": "application/merge-patch+json"})
+            url,
+            json={"address": "1 New St"},
+            headers={
+                "If-Match": created.headers["etag"],
+                "Content-Type": "application/merge-patch+json",
+            },
+        )
 
         assert patched.headers["etag"] == '"2"'
 
@@ -93,9 +116,10 @@ class TestListing:
     def test_filters_match_normalised_values(self, client):
         client.simulate_post("/v1/customers", json=customer_body(phone="+14155552671"))
 
-        found = client.simulate_get("/v1/customers",
-                                    params={"phone": "(415) 555-2671",
-                                            "email": "JANE.ROE@example.com"})
+        found = client.simulate_get(
+            "/v1/customers",
+            params={"phone": "(415) 555-2671", "email": "JANE.ROE@example.com"},
+        )
 
         assert len(found.json) == 1
 
@@ -107,55 +131,73 @@ class TestListing:
 
 class TestErrors:
     def test_validation_errors_are_422_with_each_field(self, client):
-        result = check("POST", "/v1/customers", client.simulate_post(
-            "/v1/customers", json=customer_body(email="nope", phone="call me")))
+        result = check(
+            "POST",
+            "/v1/customers",
+            client.simulate_post(
+                "/v1/customers", json=customer_body(email="nope", phone="call me")
+            ),
+        )
 
         assert result.status_code == 422
         assert {e["field"] for e in result.json["errors"]} == {"email", "phone"}
 
     def test_malformed_json_is_400(self, client):
-        result = client.simulate_post("/v1/customers", body="{oops",
-                                      headers={"Content-Type": "application/json"})
+        result = client.simulate_post(
+            "/v1/customers", body="{oops", headers={"Content-Type": "application/json"}
+        )
 
         assert result.status_code == 400
         assert result.json["type"] == "urn:cims:problem:malformed-json"
 
     def test_a_wrong_content_type_is_415(self, client):
-        result = client.simulate_post("/v1/customers", body="a=b",
-                                      headers={"Content-Type": "text/plain"})
+        result = client.simulate_post(
+            "/v1/customers", body="a=b", headers={"Content-Type": "text/plain"}
+        )
 
         assert result.status_code == 415
 
     def test_a_body_over_the_limit_is_413(self, client):
         result = client.simulate_post(
-            "/v1/customers", json=customer_body(address="x" * 20_000))
+            "/v1/customers", json=customer_body(address="x" * 20_000)
+        )
 
         assert result.status_code == 413
 
     def test_a_reused_idempotency_key_with_another_body_is_422(self, client):
         headers = {"Idempotency-Key": "abc-123"}
-        first = client.simulate_post("/v1/customers", json=customer_body(),
-                                     headers=headers)
-        replay = client.simulate_post("/v1/customers", json=customer_body(),
-                                      headers=headers)
-        clash = client.simulate_post("/v1/customers", json=customer_body(lastName="X"),
-                                     headers=headers)
+        first = client.simulate_post(
+            "/v1/customers", json=customer_body(), headers=headers
+        )
+        replay = client.simulate_post(
+            "/v1/customers", json=customer_body(), headers=headers
+        )
+        clash = client.simulate_post(
+            "/v1/customers", json=customer_body(lastName="X"), headers=headers
+        )
 
         assert (first.status_code, replay.status_code) == (201, 200)
         assert replay.json == first.json
         assert clash.status_code == 422
 
-    @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(body=json_values())
     def test_no_json_body_ever_causes_a_server_error(self, client, body):
-        result = client.simulate_post("/v1/customers", body=json.dumps(body),
-                                      headers={"Content-Type": "application/json"})
+        result = client.simulate_post(
+            "/v1/customers",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
 
         assert result.status_code in {201, 400, 422}
         if result.status_code != 201:
             assert result.headers["content-type"] == "application/problem+json"
 
-    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(document=customer_documents())
     def test_any_valid_customer_is_created_and_conforms(self, client, document):
         result = client.simulate_post("/v1/customers", json=document)
@@ -173,7 +215,8 @@ class TestSecurity:
 
     def test_a_token_signed_with_another_key_is_401(self, app):
         result = testing.TestClient(app).simulate_get(
-            "/v1/customers", headers={"Authorization": "Bearer abc.def.ghi"})
+            "/v1/customers", headers={"Authorization": "Bearer abc.def.ghi"}
+        )
 
         assert result.status_code == 401
 
@@ -181,8 +224,11 @@ class TestSecurity:
     def test_writing_without_the_write_scope_is_403(self, client_with, method):
         reader = client_with("customers:read")
 
-        result = reader.simulate_request(method, "/v1/customers/x" if method != "POST"
-                                         else "/v1/customers", json=customer_body())
+        result = reader.simulate_request(
+            method,
+            "/v1/customers/x" if method != "POST" else "/v1/customers",
+            json=customer_body(),
+        )
 
         assert result.status_code == 403
         assert result.json["requiredScope"] == "customers:write"

@@ -9,14 +9,29 @@ from tests.support.server import cims, running_service
 
 pytestmark = pytest.mark.e2e
 
-BODY = {"firstName": "Jane", "lastName": "Roe", "email": "jane.roe@example.com",
-        "phone": "1234567890", "address": "12 High St", "kycStatus": "Pending"}
+BODY = {
+    "firstName": "Jane",
+    "lastName": "Roe",
+    "email": "jane.roe@example.com",
+    "phone": "1234567890",
+    "address": "12 High St",
+    "kycStatus": "Pending",
+}
 
 
 def test_the_seed_client_works_against_cims_serve(tmp_path):
     with running_service(tmp_path) as (base_url, env):
-        token = cims(["token", "create", "--scope", "customers:read",
-                      "--scope", "customers:write"], env)
+        token = cims(
+            [
+                "token",
+                "create",
+                "--scope",
+                "customers:read",
+                "--scope",
+                "customers:write",
+            ],
+            env,
+        )
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         url = f"{base_url}/v1/customers"
@@ -27,13 +42,21 @@ def test_the_seed_client_works_against_cims_serve(tmp_path):
         assert created.headers["Location"].endswith(customer_id)
 
         assert customer_id in [c["id"] for c in session.get(url, timeout=10).json()]
-        assert session.get(f"{url}/{customer_id}", timeout=10).json()["email"] == (
-            BODY["email"]
+        assert (
+            session.get(f"{url}/{customer_id}", timeout=10).json()["email"]
+            == (BODY["email"])
         )
 
-        updated = session.put(f"{url}/{customer_id}", timeout=10, json={
-            **BODY, "phone": "0987654321", "address": "9 Elm Rd",
-            "kycStatus": "Verified"})
+        updated = session.put(
+            f"{url}/{customer_id}",
+            timeout=10,
+            json={
+                **BODY,
+                "phone": "0987654321",
+                "address": "9 Elm Rd",
+                "kycStatus": "Verified",
+            },
+        )
         assert updated.status_code == 200, updated.text
         assert updated.json()["phone"] == "0987654321"
         assert updated.json()["kycStatus"] == "Verified"

@@ -9,8 +9,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from cims.entrypoints.http.openapi import openapi_document
 
 
-def assert_conforms(method: str, route: str, status: int, headers: Any,
-                    body: Any) -> None:
+def assert_conforms(
+    method: str, route: str, status: int, headers: Any, body: Any
+) -> None:
     """Fail unless the status is documented for the route and the body fits."""
     document = openapi_document()
     operation = document["paths"][route][method.lower()]
@@ -25,8 +26,9 @@ def assert_conforms(method: str, route: str, status: int, headers: Any,
     media_type = headers.get("content-type", "").split(";")[0]
     assert media_type in content, f"{media_type} not documented for {status}"
     schema = content[media_type]["schema"]
-    validator = Draft202012Validator({**document, **schema},
-                                     format_checker=FormatChecker())
+    validator = Draft202012Validator(
+        {**document, **schema}, format_checker=FormatChecker()
+    )
     errors = sorted(validator.iter_errors(body), key=str)
     assert not errors, "\n".join(error.message for error in errors)
 

@@ -24,7 +24,10 @@ def cims(args: list[str], env: Mapping[str, str]) -> str:
     """Run a `cims` CLI command and return what it printed."""
     done = subprocess.run(
         [sys.executable, "-m", "cims.entrypoints.cli", *args],
-        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -33,16 +36,27 @@ def cims(args: list[str], env: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def running_service(
-    data_dir: Path, env: Mapping[str, str] | None = None, extra_args: tuple[str, ...] = ()
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Start `cims serve`; yield its base URL and the environment it runs with."""
     port = free_port()
     environment = {"CIMS_DATA_DIR": str(data_dir), **(env or {})}
     log = open(data_dir / "serve.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "cims.entrypoints.cli", "serve", "--port", str(port),
-         *extra_args],
-        env={**os.environ, **environment}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "cims.entrypoints.cli",
+            "serve",
+            "--port",
+            str(port),
+            *extra_args,
+        ],
+        env={**os.environ, **environment},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -57,8 +71,9 @@ def running_service(
         log.close()
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes],
-                        log_path: Path) -> None:
+def _wait_until_healthy(
+    base_url: str, process: subprocess.Popen[bytes], log_path: Path
+) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -83,7 +83,9 @@ class TestValidation:
         assert read(customer_body(kycStatus="in_review")).kyc_status is (
             KycStatus.IN_REVIEW
         )
-        assert "one of" in field_errors(customer_body(kycStatus="Approved"))["kycStatus"]
+        assert (
+            "one of" in field_errors(customer_body(kycStatus="Approved"))["kycStatus"]
+        )
 
     def test_account_errors_name_the_account_and_the_field(self):
         accounts = [{"accountId": "A1", "type": "current", "currency": "XXY"}]

@@ -35,17 +35,22 @@ class TestEvents:
     def test_an_update_lists_exactly_the_changed_fields(self, customers, memory_store):
         customer_id = customers.register(customer_body()).customer_id
 
-        customers.replace(customer_id, customer_body(
-            phone="0987654321", address="9 Elm Rd", kycStatus="Verified"
-        ))
+        customers.replace(
+            customer_id,
+            customer_body(phone="0987654321", address="9 Elm Rd", kycStatus="Verified"),
+        )
 
         update = published(memory_store)[-1]
         assert update["event"] == "CUSTOMER_UPDATED"
         assert update["changes"] == {
-            "phone": "0987654321", "address": "9 Elm Rd", "kycStatus": "Verified"
+            "phone": "0987654321",
+            "address": "9 Elm Rd",
+            "kycStatus": "Verified",
         }
 
-    def test_a_replace_that_changes_nothing_emits_nothing(self, customers, memory_store):
+    def test_a_replace_that_changes_nothing_emits_nothing(
+        self, customers, memory_store
+    ):
         customer_id = customers.register(customer_body()).customer_id
 
         unchanged = customers.replace(customer_id, customer_body())
@@ -81,7 +86,8 @@ class TestEvents:
 
         events = published(store)
         expected = {
-            k: v for k, v in new.items()
+            k: v
+            for k, v in new.items()
             if old.get(k) != v and k not in {"version", "updatedAt"}
         }
         if expected:
@@ -154,6 +160,7 @@ def test_the_stored_profile_is_exactly_what_validation_produced(customers, clock
 
     stored = customers.get(customer_id)
 
-    assert stored.profile == read_profile(
-        document, customers._policy, clock.now().date()
-    ).profile
+    assert (
+        stored.profile
+        == read_profile(document, customers._policy, clock.now().date()).profile
+    )

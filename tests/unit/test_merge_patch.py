@@ -7,14 +7,25 @@ from cims.testing.strategies import json_values
 
 
 def test_rfc_7396_appendix_example():
-    target = {"title": "Goodbye!", "author": {"givenName": "John", "familyName": "Doe"},
-              "tags": ["example", "sample"], "content": "This will be unchanged"}
-    patch = {"title": "Hello!", "phoneNumber": "+01-123-456-7890",
-             "author": {"familyName": None}, "tags": ["example"]}
+    target = {
+        "title": "Goodbye!",
+        "author": {"givenName": "John", "familyName": "Doe"},
+        "tags": ["example", "sample"],
+        "content": "This will be unchanged",
+    }
+    patch = {
+        "title": "Hello!",
+        "phoneNumber": "+01-123-456-7890",
+        "author": {"familyName": None},
+        "tags": ["example"],
+    }
 
     assert apply_merge_patch(target, patch) == {
-        "title": "Hello!", "author": {"givenName": "John"}, "tags": ["example"],
-        "content": "This will be unchanged", "phoneNumber": "+01-123-456-7890",
+        "title": "Hello!",
+        "author": {"givenName": "John"},
+        "tags": ["example"],
+        "content": "This will be unchanged",
+        "phoneNumber": "+01-123-456-7890",
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 
 from cims.entrypoints.auth import TokenAuthority
@@ -20,15 +22,18 @@ def create_app(
     authority: TokenAuthority,
     max_body_bytes: int = 1_000_000,
 ) -> falcon.App:
-    app = falcon.App(
-        middleware=[RequestIdMiddleware(), AuthenticationMiddleware(authority)],
-    )
+    middleware: list[Any] = [
+        RequestIdMiddleware(),
+        AuthenticationMiddleware(authority),
+    ]
+    app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     install_error_handling(app)
 
     app.add_route("/health", Health())
     app.add_route("/v1/openapi.json", OpenApi())
     app.add_route("/v1/customers", Customers(customers, max_body_bytes))
-    app.add_route("/v1/customers/{customer_id}",
-                  CustomerItem(customers, max_body_bytes))
+    app.add_route(
+        "/v1/customers/{customer_id}", CustomerItem(customers, max_body_bytes)
+    )
     return app

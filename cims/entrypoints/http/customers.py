@@ -27,8 +27,9 @@ class Customers:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         require(req, "customers:read")
-        limit = req.get_param_as_int("limit", min_value=1, max_value=500,
-                                     default=DEFAULT_PAGE_SIZE)
+        limit = req.get_param_as_int(
+            "limit", min_value=1, max_value=500, default=DEFAULT_PAGE_SIZE
+        )
         filters = CustomerFilters(
             email=req.get_param("email"),
             phone=req.get_param("phone"),
@@ -51,8 +52,12 @@ class Customers:
         require(req, "customers:write")
         key = req.get_header("Idempotency-Key")
         if key is not None and not IDEMPOTENCY_KEY.match(key):
-            raise Problem(400, "bad-idempotency-key", "Invalid Idempotency-Key",
-                          "use 1 to 255 visible ASCII characters, e.g. a UUID")
+            raise Problem(
+                400,
+                "bad-idempotency-key",
+                "Invalid Idempotency-Key",
+                "use 1 to 255 visible ASCII characters, e.g. a UUID",
+            )
         document = read_json(req, self._max_body)
 
         registration = self._service.register(document, idempotency_key=key)
@@ -71,27 +76,31 @@ class CustomerItem:
         self._service = service
         self._max_body = max_body
 
-    def on_get(self, req: falcon.Request, resp: falcon.Response,
-               customer_id: str) -> None:
+    def on_get(
+        self, req: falcon.Request, resp: falcon.Response, customer_id: str
+    ) -> None:
         require(req, "customers:read")
         _render(resp, self._service.get(customer_id))
 
-    def on_put(self, req: falcon.Request, resp: falcon.Response,
-               customer_id: str) -> None:
+    def on_put(
+        self, req: falcon.Request, resp: falcon.Response, customer_id: str
+    ) -> None:
         require(req, "customers:write")
         expected = _expected_version(req)
         document = read_json(req, self._max_body)
         _render(resp, self._service.replace(customer_id, document, expected))
 
-    def on_patch(self, req: falcon.Request, resp: falcon.Response,
-                 customer_id: str) -> None:
+    def on_patch(
+        self, req: falcon.Request, resp: falcon.Response, customer_id: str
+    ) -> None:
         require(req, "customers:write")
         expected = _expected_version(req)
         patch = read_json(req, self._max_body, MERGE_PATCH_TYPES)
         _render(resp, self._service.amend(customer_id, patch, expected))
 
-    def on_delete(self, req: falcon.Request, resp: falcon.Response,
-                  customer_id: str) -> None:
+    def on_delete(
+        self, req: falcon.Request, resp: falcon.Response, customer_id: str
+    ) -> None:
         require(req, "customers:write")
         self._service.remove(customer_id, _expected_version(req))
         resp.status = falcon.HTTP_204

@@ -18,9 +18,13 @@ def read_json(
 ) -> Any:
     media_type = (req.content_type or "").split(";")[0].strip().lower()
     if media_type not in accepted:
-        raise Problem(415, "unsupported-media-type", "Unsupported media type",
-                      f"send the body as {' or '.join(accepted)}; "
-                      f"got {media_type or 'no Content-Type'}")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"send the body as {' or '.join(accepted)}; "
+            f"got {media_type or 'no Content-Type'}",
+        )
 
     if req.content_length is not None and req.content_length > limit:
         raise _too_large(limit)
@@ -31,10 +35,18 @@ def read_json(
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as error:
-        raise Problem(400, "malformed-json", "The body is not valid JSON",
-                      f"could not parse the body: {error}") from None
+        raise Problem(
+            400,
+            "malformed-json",
+            "The body is not valid JSON",
+            f"could not parse the body: {error}",
+        ) from None
 
 
 def _too_large(limit: int) -> Problem:
-    return Problem(413, "body-too-large", "The request body is too large",
-                   f"the limit is {limit} bytes")
+    return Problem(
+        413,
+        "body-too-large",
+        "The request body is too large",
+        f"the limit is {limit} bytes",
+    )

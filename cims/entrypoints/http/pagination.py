@@ -19,6 +19,10 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     if not decoded or len(decoded) > 64:
-        raise Problem(400, "bad-cursor", "Invalid cursor",
-                      "use the cursor from a Link: rel=\"next\" header as it is")
+        raise Problem(
+            400,
+            "bad-cursor",
+            "Invalid cursor",
+            'use the cursor from a Link: rel="next" header as it is',
+        )
     return decoded

@@ -64,47 +64,90 @@ def problem_from_domain(error: CimsError) -> Problem:
     """The HTTP face of a domain error; the only place that knows the mapping."""
     if isinstance(error, InvalidInput):
         errors = [{"field": e.field, "message": e.message} for e in error.errors]
-        return Problem(422, "validation-error", "The request is not valid",
-                       str(error), errors=errors)
+        return Problem(
+            422,
+            "validation-error",
+            "The request is not valid",
+            str(error),
+            errors=errors,
+        )
     if isinstance(error, CustomerNotFound):
-        return Problem(404, "customer-not-found", "No such customer", str(error),
-                       customerId=error.customer_id)
+        return Problem(
+            404,
+            "customer-not-found",
+            "No such customer",
+            str(error),
+            customerId=error.customer_id,
+        )
     if isinstance(error, VersionConflict):
-        return Problem(412, "version-conflict",
-                       "The customer changed since you read it", str(error),
-                       currentVersion=error.actual)
+        return Problem(
+            412,
+            "version-conflict",
+            "The customer changed since you read it",
+            str(error),
+            currentVersion=error.actual,
+        )
     if isinstance(error, DuplicateRequest):
-        return Problem(422, "idempotency-key-reused",
-                       "Idempotency-Key reused with a different body", str(error))
+        return Problem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused with a different body",
+            str(error),
+        )
     if isinstance(error, TransitionNotAllowed):
-        return Problem(409, "transition-not-allowed", "Transition not allowed",
-                       str(error), allowed=list(error.allowed))
+        return Problem(
+            409,
+            "transition-not-allowed",
+            "Transition not allowed",
+            str(error),
+            allowed=list(error.allowed),
+        )
     if isinstance(error, ServiceUnavailable):
-        return Problem(503, "service-unavailable",
-                       f"{error.service} is unavailable; retry shortly",
-                       headers={"Retry-After": str(error.retry_after)})
+        return Problem(
+            503,
+            "service-unavailable",
+            f"{error.service} is unavailable; retry shortly",
+            headers={"Retry-After": str(error.retry_after)},
+        )
     return Problem(400, "bad-request", "The request cannot be served", str(error))
 
 
 def install_error_handling(app: falcon.App) -> None:
-    def on_domain_error(req: falcon.Request, resp: falcon.Response,
-                        error: CimsError, params: dict[str, Any]) -> None:
+    def on_domain_error(
+        req: falcon.Request,
+        resp: falcon.Response,
+        error: CimsError,
+        params: dict[str, Any],
+    ) -> None:
         if isinstance(error, ServiceUnavailable):
             log.warning("answering 503 to %s %s: %s", req.method, req.path, error)
         raise problem_from_domain(error) from error
 
-    def on_unexpected(req: falcon.Request, resp: falcon.Response,
-                      error: Exception, params: dict[str, Any]) -> None:
+    def on_unexpected(
+        req: falcon.Request,
+        resp: falcon.Response,
+        error: Exception,
+        params: dict[str, Any],
+    ) -> None:
         if isinstance(error, falcon.HTTPError):
             raise error
-        log.exception("unexpected error answering %s %s (request id %s)",
-                      req.method, req.path, req.context.get("request_id"))
-        raise Problem(500, "internal-error", "Internal server error",
-                      "The error was logged with the request id; "
-                      "quote it when reporting the problem.") from error
+        log.exception(
+            "unexpected error answering %s %s (request id %s)",
+            req.method,
+            req.path,
+            req.context.get("request_id"),
+        )
+        raise Problem(
+            500,
+            "internal-error",
+            "Internal server error",
+            "The error was logged with the request id; "
+            "quote it when reporting the problem.",
+        ) from error
 
-    def serialize(req: falcon.Request, resp: falcon.Response,
-                  error: falcon.HTTPError) -> None:
+    def serialize(
+        req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError
+    ) -> None:
         if isinstance(error, Problem):
             body = error.to_problem(req.path)
         else:

@@ -30,8 +30,13 @@ class AuthenticationMiddleware:
     def __init__(self, authority: TokenAuthority) -> None:
         self._authority = authority
 
-    def process_resource(self, req: falcon.Request, resp: falcon.Response,
-                         resource: Any, params: dict[str, Any]) -> None:
+    def process_resource(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        resource: Any,
+        params: dict[str, Any],
+    ) -> None:
         if req.path in OPEN_PATHS or req.method == "OPTIONS":
             return
         header = req.get_header("Authorization") or ""
@@ -47,12 +52,21 @@ class AuthenticationMiddleware:
 def require(req: falcon.Request, scope: str) -> Principal:
     principal: Principal = req.context.principal
     if not principal.may(scope):
-        raise Problem(403, "insufficient-scope", "Missing scope",
-                      f"this operation needs the scope {scope!r}",
-                      requiredScope=scope)
+        raise Problem(
+            403,
+            "insufficient-scope",
+            "Missing scope",
+            f"this operation needs the scope {scope!r}",
+            requiredScope=scope,
+        )
     return principal
 
 
 def _unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", "Authentication required", detail,
-                   headers={"WWW-Authenticate": 'Bearer realm="cims"'})
+    return Problem(
+        401,
+        "unauthorized",
+        "Authentication required",
+        detail,
+        headers={"WWW-Authenticate": 'Bearer realm="cims"'},
+    )
