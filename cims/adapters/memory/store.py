@@ -39,6 +39,9 @@ class MemoryStore:
         self.customers: dict[str, Customer] = {}
         self.ordered_ids: list[str] = []
         self.outbox: list[OutboxMessage] = []
+        # Positions are 1, 2, 3...; everything up to `published_through` is
+        # published, and `published` holds positions marked out of order.
+        self.published_through = 0
         self.published: set[int] = set()
         self.idempotency: dict[str, IdempotentResponse] = {}
         self.committed = threading.Condition(self.lock)
@@ -49,12 +52,20 @@ class MemoryStore:
     # The outbox reader side, used by the relay.
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         with self.lock:
-            waiting = [m for m in self.outbox if m.position not in self.published]
-            return waiting[:limit]
+            waiting = []
+            for message in self.outbox[self.published_through :]:
+                if message.position not in self.published:
+                    waiting.append(message)
+                    if len(waiting) == limit:
+                        break
+            return waiting
 
     def mark_published(self, positions: Sequence[int]) -> None:
         with self.lock:
             self.published.update(positions)
+            while self.published_through + 1 in self.published:
+                self.published_through += 1
+                self.published.discard(self.published_through)
 
 
 class MemoryCustomerRepository:
