@@ -87,9 +87,10 @@ def febrl_names() -> list[str]:
     names = set()
     for frame in frames:
         for given, surname in zip(frame["given_name"], frame["surname"], strict=True):
-            if isinstance(given, str) and isinstance(surname, str):
-                if given.strip() and surname.strip():
-                    names.add(f"{given.strip()} {surname.strip()}")
+            if not (isinstance(given, str) and isinstance(surname, str)):
+                continue
+            if given.strip() and surname.strip():
+                names.add(f"{given.strip()} {surname.strip()}")
     return sorted(names)
 
 
@@ -118,7 +119,9 @@ def main() -> int:
 
     rng = random.Random(20190101)
     individuals = [e for e in entries if e.entry_type is EntryType.INDIVIDUAL]
-    labelled = [(e.uid, kind, name) for e in individuals for kind, name in variants(e, rng)]
+    labelled = [
+        (e.uid, kind, name) for e in individuals for kind, name in variants(e, rng)
+    ]
 
     # Best score the right entry got, per variant (0 when not a hit at FLOOR).
     found: dict[str, list[float]] = defaultdict(list)
@@ -192,7 +195,9 @@ def main() -> int:
         for name, q in (("p50", 0.50), ("p99", 0.99), ("max", 1.0)):
             value = percentile(values, q)
             print(f"screen one {label:<6} name {name} (ms)     | {value:.3f}")
-    print(f"batch throughput (customers/s)       | {len(subjects) / batch_seconds:,.0f}")
+    print(
+        f"batch throughput (customers/s)       | {len(subjects) / batch_seconds:,.0f}"
+    )
 
     if "-v" in sys.argv:
         print("\nmissed variants (sample):")

@@ -260,7 +260,9 @@ class ScreeningIndex:
             candidates_compared=len(candidates),
         )
 
-    def screen_many(self, subjects: Iterable[ScreeningSubject]) -> list[ScreeningResult]:
+    def screen_many(
+        self, subjects: Iterable[ScreeningSubject]
+    ) -> list[ScreeningResult]:
         return [self.screen(s) for s in subjects]
 
     def _evidence(
@@ -314,9 +316,13 @@ def _codes(countries: tuple[str, ...]) -> tuple[str, ...]:
 def _name_explanation(
     subject_name: str, listed: _ListedName, comparison: NameComparison
 ) -> list[str]:
-    where = "primary name" if listed.alias is None else (
-        f"{listed.alias.alias_type.value} alias"
-        + (" (weak)" if listed.alias.weak else "")
+    where = (
+        "primary name"
+        if listed.alias is None
+        else (
+            f"{listed.alias.alias_type.value} alias"
+            + (" (weak)" if listed.alias.weak else "")
+        )
     )
     lines = [
         f"name: {subject_name!r} against {where} {listed.text!r}: "

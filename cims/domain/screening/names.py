@@ -25,18 +25,21 @@ from attrs import frozen
 from cims.domain.screening.variants import canonical_spelling
 
 # Letters that NFKD leaves whole; mapped by hand to their usual ASCII spelling.
+# fmt: off
 _UNSPLIT_LETTERS = str.maketrans(
     {
         "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d",
         "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe",
-        "Œ": "Oe", "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "ng",
+        "Œ": "Oe", "\u0131": "i", "ħ": "h", "ŧ": "t", "ŋ": "ng",
     }
 )
+# fmt: on
 
 # Apostrophe-like marks vanish inside a word: "Mas'ud", "Ch'o'l", "ʿAbd".
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb\u02bf\u02be`\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
+# fmt: off
 PARTICLES = frozenset(
     {
         "al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "bin", "ibn",
@@ -45,12 +48,14 @@ PARTICLES = frozenset(
         "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr",
     }
 )
+# fmt: on
 
 # Run-together forms of "abd" + name: "abdulrahman", "abdelaziz", "abdurrahman".
 # Not "abdullah" and its misspellings, which are one name ("abd" + "allah").
 _ABD_PREFIX = re.compile(r"^(abd(?:ul|el|al|ol|ur|ar|er|ou|u))([a-z]{4,})$")
 _ALLAH_ENDINGS = ("lah", "llah", "lla", "la")
 
+# fmt: off
 _DIGRAPHS = {
     "sch": "s", "tch": "c", "dzh": "j", "kh": "h", "gh": "g", "ph": "f", "th": "t",
     "dh": "d", "sh": "s", "ch": "c", "zh": "j", "ck": "k", "ts": "c", "tz": "c",
@@ -61,6 +66,7 @@ _CONSONANT_CLASS = str.maketrans(
     {"q": "k", "g": "k", "c": "k", "x": "k", "z": "s", "d": "t", "b": "p",
      "w": "f", "v": "f"}
 )
+# fmt: on
 _VOWELS_AND_H = re.compile("[aeiouyh]")
 _REPEATS = re.compile(r"(.)\1+")
 

@@ -36,7 +36,7 @@ LEFT_OVER_LISTED_PENALTY = 0.02
 LEFT_OVER_LISTED_CAP = 0.06
 LEFT_OVER_SUBJECT_PENALTY = 0.05
 # Penalty per left-over token when fewer than two tokens agree.
-WEAK_MATCH_PENALTY = 0.12
+WEAK_MATCH_PENALTY = 0.15
 # The best a name can score when both names have two or more tokens but only
 # one of them agrees: "John Smith" against "Smith Jones".
 ONE_TOKEN_CAP = 0.70
@@ -183,7 +183,9 @@ def _dob_delta(subject: datetime.date, listed: BirthDate) -> tuple[float, str]:
 
         return DOB_SAME_YEAR_OTHER_DAY_PENALTY, "same birth year, other day"
 
-    apart = min(abs(subject.year - listed.year_from), abs(subject.year - listed.year_to))
+    apart = min(
+        abs(subject.year - listed.year_from), abs(subject.year - listed.year_to)
+    )
     if apart == 1:
         return DOB_YEAR_APART_PENALTY, "birth year one year apart"
 
