@@ -94,7 +94,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(name: str, text: str, report: LoadReport) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text), strict=True)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     while True:
         try:
             row = next(reader)

@@ -7,6 +7,11 @@ its phonetic key. Screening a subject looks up only the subject's own keys,
 keeps the listed names that share keys with enough of the subject's tokens,
 ranks them by how rare the shared tokens are, and scores only the best few.
 The whole list is never scanned per subject.
+
+LIMITATION: only `max_candidates` names are scored. For a subject made of very
+common tokens ("Muhammad Ali") more listed names than that can tie on the
+shared tokens; the shortest names win the tie, so a long listed name sharing
+only those tokens can be left unscored.
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ accidents do not decide a match:
 5. Each token is mapped to a canonical romanisation (see variants.py), and
    run-together "abdul"/"abdel" forms are split ("Abdulrahman" -> "abd rahman").
 6. A phonetic key (consonant skeleton) catches variants the table misses.
+
+LIMITATION: names in non-Latin scripts (Cyrillic, Arabic, Hangul) are not
+transliterated; NFKD leaves them as they are, so "Александр" does not meet
+"Aleksandr". LIMITATION: a particle run into the name ("Alhassan" for
+"al-Hassan") is not split off; the string metrics must bridge it.
 """
 
 from __future__ import annotations

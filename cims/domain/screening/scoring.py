@@ -7,6 +7,11 @@ mean similarity of the pairs, less a penalty for each token left over on
 either side. Left-over listed tokens (a subject who does not give a middle
 name or patronymic) cost little once two tokens agree; a name that agrees on
 only one token of several cannot reach a hit at all.
+
+LIMITATION: a typo in a two- or three-letter token (common in Korean and
+Chinese romanisations, "Kim Chol" / "Kim Cxol") scores below agreement, so
+such a name is found only when its other tokens carry it. LIMITATION: entity
+names are scored like people's: legal forms ("LLC", "S.A.") count as tokens.
 """
 
 from __future__ import annotations
