@@ -1,10 +1,9 @@
 """Errors raised by sanctions screening when a caller passes bad input."""
 
-# LIMITATION: cims.domain.errors (with CimsError) does not exist on this branch
-# yet; once it is merged, ScreeningError should subclass CimsError.
+from cims.domain.errors import CimsError
 
 
-class ScreeningError(Exception):
+class ScreeningError(CimsError):
     """Base of every error raised by the screening core."""
 
 
