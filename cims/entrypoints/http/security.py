@@ -10,6 +10,7 @@ import falcon
 
 from cims.entrypoints.auth import Principal, TokenAuthority, TokenRejected
 from cims.entrypoints.http.problems import Problem
+from cims.ports.inbound.kyc import KYC_REVIEW, Actor
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +57,9 @@ def require(req: falcon.Request, scope: str) -> Principal:
 def _unauthorized(detail: str) -> Problem:
     return Problem(401, "unauthorized", "Authentication required", detail,
                    headers={"WWW-Authenticate": 'Bearer realm="cims"'})
+
+
+def actor_of(req: falcon.Request) -> Actor:
+    """The caller as the use cases see them: a name, and whether a KYC officer."""
+    principal: Principal = req.context.principal
+    return Actor(principal.subject, kyc_officer=principal.may(KYC_REVIEW))
