@@ -15,8 +15,9 @@ BODY = {"firstName": "Jane", "lastName": "Roe", "email": "jane.roe@example.com",
 
 def test_the_seed_client_works_against_cims_serve(tmp_path):
     with running_service(tmp_path) as (base_url, env):
+        # Its PUT with kycStatus Verified is an officer's attestation.
         token = cims(["token", "create", "--scope", "customers:read",
-                      "--scope", "customers:write"], env)
+                      "--scope", "customers:write", "--scope", "kyc:review"], env)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         url = f"{base_url}/v1/customers"
