@@ -24,7 +24,9 @@ settings.register_profile(
     "ci", max_examples=150, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("debug", max_examples=10, deadline=None, verbosity=Verbosity.verbose)
+settings.register_profile(
+    "debug", max_examples=10, deadline=None, verbosity=Verbosity.verbose
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
