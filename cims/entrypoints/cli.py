@@ -34,7 +34,9 @@ def main(ctx: click.Context, log_level: str | None) -> None:
               help="Worker processes (default 1 for in-memory storage, else 2).")
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
+def serve(
+    settings: Settings, host: str, port: int, workers: int | None, threads: int
+) -> None:
     """Run the HTTP service with gunicorn."""
     from cims.entrypoints.server import run_gunicorn
 
@@ -58,7 +60,9 @@ def token() -> None:
 @click.option("--subject", default="local-user", show_default=True)
 @click.option("--hours", default=24, show_default=True, type=int)
 @click.pass_obj
-def token_create(settings: Settings, scopes: tuple[str, ...], subject: str, hours: int) -> None:
+def token_create(
+    settings: Settings, scopes: tuple[str, ...], subject: str, hours: int
+) -> None:
     """Print a signed bearer token with the given scopes."""
     authority = build_container(settings).authority()
     click.echo(authority.mint(subject, scopes, dt.timedelta(hours=hours)))

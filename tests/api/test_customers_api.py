@@ -34,7 +34,8 @@ class TestSeedContract:
         listed = check("GET", "/v1/customers", client.simulate_get("/v1/customers"))
         assert [c["id"] for c in listed.json] == [customer_id]
 
-        fetched = check("GET", ITEM, client.simulate_get(f"/v1/customers/{customer_id}"))
+        fetched = check("GET", ITEM,
+                        client.simulate_get(f"/v1/customers/{customer_id}"))
         assert fetched.json["phone"] == "1234567890"
         assert fetched.json["phoneVerified"] is False
 
@@ -147,7 +148,8 @@ class TestErrors:
         assert replay.json == first.json
         assert clash.status_code == 422
 
-    @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=100,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(body=json_values())
     def test_no_json_body_ever_causes_a_server_error(self, client, body):
         result = client.simulate_post("/v1/customers", body=json.dumps(body),
@@ -157,7 +159,8 @@ class TestErrors:
         if result.status_code != 201:
             assert result.headers["content-type"] == "application/problem+json"
 
-    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=30,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(document=customer_documents())
     def test_any_valid_customer_is_created_and_conforms(self, officer, document):
         result = officer.simulate_post("/v1/customers", json=document)

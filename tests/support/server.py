@@ -33,7 +33,9 @@ def cims(args: list[str], env: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def running_service(
-    data_dir: Path, env: Mapping[str, str] | None = None, extra_args: tuple[str, ...] = ()
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Start `cims serve`; yield its base URL and the environment it runs with."""
     port = free_port()
