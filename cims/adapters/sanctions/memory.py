@@ -23,7 +23,9 @@ class InMemorySanctionsList:
     def version(self) -> str:
         digest = hashlib.sha256()
         for entry in sorted(self._entries, key=lambda e: (e.list_name, e.uid)):
-            digest.update(f"{entry.list_name}\0{entry.uid}\0{entry.fingerprint}\n".encode())
+            digest.update(
+                f"{entry.list_name}\0{entry.uid}\0{entry.fingerprint}\n".encode()
+            )
         return digest.hexdigest()[:16]
 
     def replace(self, entries: Iterable[WatchlistEntry]) -> None:

@@ -39,6 +39,7 @@ _ENTRY_TYPES = {
     "vessel": EntryType.VESSEL,
     "aircraft": EntryType.AIRCRAFT,
 }
+# fmt: off
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -47,6 +48,7 @@ _MONTHS = {
         start=1,
     )
 }
+# fmt: on
 _DOB = re.compile(r"\bDOB\s+([^;]+)")
 _DATE = re.compile(
     r"^(?:(circa)\s+)?(?:(\d{1,2})\s+)?(?:([A-Za-z]{3})[a-z]*\s+)?(\d{4})"
@@ -92,7 +94,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(name: str, text: str, report: LoadReport) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text), strict=True)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     while True:
         try:
             row = next(reader)
@@ -106,9 +108,7 @@ def _read_csv(name: str, text: str, report: LoadReport) -> list[tuple[int, list[
         rows.append((reader.line_num, row))
 
 
-def _rows(
-    name: str, text: str, report: LoadReport
-) -> Iterable[tuple[int, list[str]]]:
+def _rows(name: str, text: str, report: LoadReport) -> Iterable[tuple[int, list[str]]]:
     # A DOS end-of-file mark is not data.
     text = text.rstrip("\x1a")
     ends_cleanly = text.endswith("\n")
@@ -217,8 +217,8 @@ class OfacCsvSanctionsList:
                 report.skipped["alt.csv: alias without a name"] += 1
                 continue
             kind = (_value(row[2]) or "aka").lower()
-            alias_type = AliasType(kind) if kind in ("aka", "fka", "nka") else (
-                AliasType.AKA
+            alias_type = (
+                AliasType(kind) if kind in ("aka", "fka", "nka") else (AliasType.AKA)
             )
             aliases[ent_num].append(Alias(alias_name, alias_type))
 

@@ -50,9 +50,9 @@ class BirthDate:
     day: int | None = None
 
     @classmethod
-    def exact(cls, year: int, month: int | None = None, day: int | None = None) -> (
-        BirthDate
-    ):
+    def exact(
+        cls, year: int, month: int | None = None, day: int | None = None
+    ) -> BirthDate:
         return cls(year, year, month, day)
 
     def describe(self) -> str:
@@ -99,9 +99,7 @@ class WatchlistEntry:
             "name": self.primary_name,
             "aliases": [[a.name, a.alias_type.value, a.weak] for a in self.aliases],
             "programs": list(self.programs),
-            "dob": [
-                [d.year_from, d.year_to, d.month, d.day] for d in self.birth_dates
-            ],
+            "dob": [[d.year_from, d.year_to, d.month, d.day] for d in self.birth_dates],
             "nationalities": list(self.nationalities),
             "countries": list(self.countries),
             "remarks": self.remarks,

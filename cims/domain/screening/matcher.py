@@ -7,12 +7,17 @@ its phonetic key. Screening a subject looks up only the subject's own keys,
 keeps the listed names that share keys with enough of the subject's tokens,
 ranks them by how rare the shared tokens are, and scores only the best few.
 The whole list is never scanned per subject.
+
+LIMITATION: only `max_candidates` names are scored. For a subject made of very
+common tokens ("Muhammad Ali") more listed names than that can tie on the
+shared tokens; the shortest names win the tie, so a long listed name sharing
+only those tokens can be left unscored.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from attrs import field, frozen
@@ -20,7 +25,12 @@ from attrs import field, frozen
 from cims.domain.screening.countries import country_code
 from cims.domain.screening.entries import Alias, EntryType, WatchlistEntry
 from cims.domain.screening.errors import InvalidScreeningPolicy, InvalidScreeningSubject
-from cims.domain.screening.names import NameForm, name_form, phonetic_key
+from cims.domain.screening.names import (
+    NameForm,
+    listed_name_form,
+    name_form,
+    phonetic_key,
+)
 from cims.domain.screening.results import MatchedOn, ScreeningHit, ScreeningResult
 from cims.domain.screening.scoring import (
     NameComparison,
@@ -35,6 +45,8 @@ from cims.domain.screening.subjects import ScreeningSubject
 DEFAULT_THRESHOLD = 0.86
 # Tokens shorter than this get no one-letter-removed keys: too many collisions.
 _MIN_DELETE_KEY_LENGTH = 4
+# A listed name found through a fuzzy key ranks below one found on the token.
+_FUZZY_KEY_WEIGHT = 0.7
 _MIN_PHONETIC_KEY_LENGTH = 3
 
 
@@ -73,10 +85,22 @@ class _ListedName:
     form: NameForm
 
 
-def _keys(token: str) -> set[str]:
-    keys = {"t" + token}
+def _exact_keys(tokens: Iterable[str]) -> set[str]:
+    # A token's second and later occurrences get keys of their own, so that
+    # "Omar OMAR" ranks the listed "OMAR, Omar" above every other Omar.
+    keys = set()
+    for token, count in Counter(tokens).items():
+        keys.add("e" + token)
+        keys.update(f"e{token}#{n}" for n in range(2, count + 1))
+    return keys
+
+
+def _fuzzy_keys(token: str) -> set[str]:
+    # The token and each spelling of it with one letter removed: two tokens one
+    # typo apart (a letter added, dropped or changed) always share one of these.
+    keys = {"d" + token}
     if len(token) >= _MIN_DELETE_KEY_LENGTH:
-        keys.update("t" + token[:i] + token[i + 1 :] for i in range(len(token)))
+        keys.update("d" + token[:i] + token[i + 1 :] for i in range(len(token)))
 
     key = phonetic_key(token)
     if len(key) >= _MIN_PHONETIC_KEY_LENGTH:
@@ -100,8 +124,11 @@ class ScreeningIndex:
         self.list_version = list_version
         self._entries: list[WatchlistEntry] = []
         self._names: list[_ListedName] = []
+        self._lengths: list[int] = []
+        self._single_token_names: set[int] = set()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._nationalities: list[tuple[str, ...]] = []
+        self._fingerprints: list[str] = []
         self._countries: list[tuple[str, ...]] = []
 
         for entry in entries:
@@ -120,6 +147,7 @@ class ScreeningIndex:
     def _add(self, entry: WatchlistEntry) -> None:
         index = len(self._entries)
         self._entries.append(entry)
+        self._fingerprints.append(entry.fingerprint)
         self._nationalities.append(_codes(entry.nationalities))
         self._countries.append(_codes(entry.countries))
 
@@ -130,44 +158,77 @@ class ScreeningIndex:
             if self.policy.include_weak_aliases or not alias.weak
         )
         for text, alias in names:
-            form = name_form(text)
+            form = listed_name_form(text)
             if not form.identity_tokens:
                 continue
 
             name_id = len(self._names)
             self._names.append(_ListedName(index, text, alias, form))
-            keys = set().union(*(_keys(t) for t in form.identity_tokens))
+            self._lengths.append(len(form.tokens))
+            if len(set(form.identity_tokens)) == 1:
+                self._single_token_names.add(name_id)
+            spellings = {*form.identity_tokens, *form.identity_spellings}
+            keys = set().union(*(_fuzzy_keys(t) for t in spellings))
+            keys.update(_exact_keys(form.identity_tokens))
             for key in keys:
                 self._postings[key].append(name_id)
 
     def _candidates(self, subject: NameForm) -> list[int]:
-        weight: dict[int, float] = defaultdict(float)
-        agreeing: dict[int, int] = defaultdict(int)
-        for token in set(subject.identity_tokens):
-            found: set[int] = set()
-            for key in _keys(token):
-                found.update(self._postings.get(key, ()))
-            if not found:
-                continue
+        spellings: dict[str, set[str]] = defaultdict(set)
+        for token, spelling in subject.units:
+            if len(token) > 1:
+                spellings[token].update((token, spelling))
 
-            # Rare tokens say more than common ones ("muhammad", "ali").
-            rarity = math.log(1.0 + self._name_count / len(found))
-            for name_id in found:
-                weight[name_id] += rarity
-                agreeing[name_id] += 1
+        # Per subject token: the listed names holding it exactly, and those
+        # holding it or something one typo or one sound away.
+        exact: list[set[int]] = []
+        found: list[set[int]] = []
+        for token, written in spellings.items():
+            near: set[int] = set()
+            for key in set().union(*(_fuzzy_keys(w) for w in written)):
+                near.update(self._postings.get(key, ()))
+            if near:
+                exact.append(set(self._postings.get("e" + token, ())))
+                found.append(near)
 
-        wanted = min(2, len(set(subject.identity_tokens)))
-        kept = [
-            name_id
-            for name_id, count in agreeing.items()
-            if count >= min(wanted, len(self._names[name_id].form.identity_tokens))
-        ]
-        kept.sort(key=lambda n: (-weight[n], n))
-        return kept[: self.policy.max_candidates]
+        if not found:
+            return []
+
+        # Set operations run in C; per-name Python work is left for the few
+        # names that share enough tokens with the subject.
+        if len(spellings) < 2:
+            kept = found[0]
+        else:
+            everything = set().union(*found)
+            kept = everything & self._single_token_names
+            for i, first in enumerate(found):
+                for second in found[i + 1 :]:
+                    kept |= first & second
+
+        # Rare tokens say more than common ones ("muhammad", "ali").
+        rarities = [math.log(1.0 + self._name_count / len(f)) for f in found]
+        weight: dict[int, float] = {}
+        for name_id in kept:
+            weight[name_id] = sum(
+                r if name_id in e else r * _FUZZY_KEY_WEIGHT
+                for r, e, f in zip(rarities, exact, found, strict=True)
+                if name_id in f
+            )
+
+        repeated = _exact_keys(subject.identity_tokens) - _exact_keys(list(spellings))
+        for key in repeated:
+            for name_id in self._postings.get(key, ()):
+                if name_id in weight:
+                    weight[name_id] += 1.0
+
+        # Among equally good candidates, names with fewer other parts first.
+        lengths = self._lengths
+        ranked = sorted(weight, key=lambda n: (-weight[n], lengths[n], n))
+        return ranked[: self.policy.max_candidates]
 
     def screen(self, subject: ScreeningSubject) -> ScreeningResult:
         """Screen one subject; every hit carries its explanation."""
-        form = name_form(subject.name)
+        form = name_form(subject.name, subject.family_name)
         if not form.tokens:
             msg = (
                 "ScreeningSubject name: expected at least one letter or digit, "
@@ -177,22 +238,25 @@ class ScreeningIndex:
 
         nationality = country_code(subject.nationality) if subject.nationality else None
         candidates = self._candidates(form)
-        best: dict[int, tuple[float, ScreeningHit]] = {}
+        best: dict[int, tuple[float, int, NameComparison]] = {}
         for name_id in candidates:
             listed = self._names[name_id]
             comparison = compare_names(form, listed.form)
             if comparison.score <= 0.0:
                 continue
 
-            hit = self._hit(subject, nationality, listed, comparison)
-            if hit is None:
-                continue
+            index = listed.entry_index
+            score = comparison.score + self._evidence(subject, nationality, index)[0]
+            previous = best.get(index)
+            if previous is None or (score, -name_id) > previous[:2]:
+                best[index] = (score, -name_id, comparison)
 
-            previous = best.get(listed.entry_index)
-            if previous is None or hit.score > previous[0]:
-                best[listed.entry_index] = (hit.score, hit)
-
-        hits = sorted((h for _, h in best.values()), key=lambda h: (-h.score, h.entry_uid))
+        hits = [
+            self._hit(subject, nationality, -neg_name_id, comparison)
+            for score, neg_name_id, comparison in best.values()
+            if score >= self.policy.threshold
+        ]
+        hits.sort(key=lambda h: (-h.score, h.entry_uid))
         return ScreeningResult(
             subject=subject,
             hits=tuple(hits),
@@ -201,28 +265,34 @@ class ScreeningIndex:
             candidates_compared=len(candidates),
         )
 
-    def screen_many(self, subjects: Iterable[ScreeningSubject]) -> list[ScreeningResult]:
+    def screen_many(
+        self, subjects: Iterable[ScreeningSubject]
+    ) -> list[ScreeningResult]:
         return [self.screen(s) for s in subjects]
+
+    def _evidence(
+        self, subject: ScreeningSubject, nationality: str | None, index: int
+    ) -> tuple[float, str, str]:
+        dob_delta, dob_text = date_of_birth_evidence(
+            subject.date_of_birth, self._entries[index].birth_dates
+        )
+        nat_delta, nat_text = nationality_evidence(
+            nationality, self._nationalities[index], self._countries[index]
+        )
+        return dob_delta + nat_delta, dob_text, nat_text
 
     def _hit(
         self,
         subject: ScreeningSubject,
         nationality: str | None,
-        listed: _ListedName,
+        name_id: int,
         comparison: NameComparison,
-    ) -> ScreeningHit | None:
+    ) -> ScreeningHit:
+        listed = self._names[name_id]
         index = listed.entry_index
         entry = self._entries[index]
-        dob_delta, dob_text = date_of_birth_evidence(
-            subject.date_of_birth, entry.birth_dates
-        )
-        nat_delta, nat_text = nationality_evidence(
-            nationality, self._nationalities[index], self._countries[index]
-        )
-        score = min(1.0, max(0.0, comparison.score + dob_delta + nat_delta))
-        if score < self.policy.threshold:
-            return None
-
+        delta, dob_text, nat_text = self._evidence(subject, nationality, index)
+        score = min(1.0, max(0.0, comparison.score + delta))
         alias = listed.alias
         return ScreeningHit(
             entry_uid=entry.uid,
@@ -239,7 +309,7 @@ class ScreeningIndex:
                 dob_text,
                 nat_text,
             ),
-            entry_fingerprint=entry.fingerprint,
+            entry_fingerprint=self._fingerprints[index],
         )
 
 
@@ -251,16 +321,20 @@ def _codes(countries: tuple[str, ...]) -> tuple[str, ...]:
 def _name_explanation(
     subject_name: str, listed: _ListedName, comparison: NameComparison
 ) -> list[str]:
-    where = "primary name" if listed.alias is None else (
-        f"{listed.alias.alias_type.value} alias"
-        + (" (weak)" if listed.alias.weak else "")
+    where = (
+        "primary name"
+        if listed.alias is None
+        else (
+            f"{listed.alias.alias_type.value} alias"
+            + (" (weak)" if listed.alias.weak else "")
+        )
     )
     lines = [
         f"name: {subject_name!r} against {where} {listed.text!r}: "
         f"{comparison.score:.2f}"
     ]
     lines.extend(
-        f"name part {p.subject_token!r} ~ {p.listed_token!r}: {p.how} "
+        f"name part {p.subject_spelling!r} ~ {p.listed_spelling!r}: {p.how} "
         f"({p.similarity:.2f})"
         for p in comparison.pairs
     )

@@ -13,6 +13,11 @@ accidents do not decide a match:
 5. Each token is mapped to a canonical romanisation (see variants.py), and
    run-together "abdul"/"abdel" forms are split ("Abdulrahman" -> "abd rahman").
 6. A phonetic key (consonant skeleton) catches variants the table misses.
+
+LIMITATION: names in non-Latin scripts (Cyrillic, Arabic, Hangul) are not
+transliterated; NFKD leaves them as they are, so "Александр" does not meet
+"Aleksandr". LIMITATION: a particle run into the name ("Alhassan" for
+"al-Hassan") is not split off; the string metrics must bridge it.
 """
 
 from __future__ import annotations
@@ -25,39 +30,48 @@ from attrs import frozen
 from cims.domain.screening.variants import canonical_spelling
 
 # Letters that NFKD leaves whole; mapped by hand to their usual ASCII spelling.
+# fmt: off
 _UNSPLIT_LETTERS = str.maketrans(
     {
         "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d",
         "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe",
-        "Œ": "Oe", "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "ng",
+        "Œ": "Oe", "\u0131": "i", "ħ": "h", "ŧ": "t", "ŋ": "ng",
     }
 )
+# fmt: on
 
 # Apostrophe-like marks vanish inside a word: "Mas'ud", "Ch'o'l", "ʿAbd".
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb\u02bf\u02be`\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
+# fmt: off
 PARTICLES = frozenset(
     {
         "al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "bin", "ibn",
         "ben", "bint", "binti", "bte", "de", "del", "della", "der", "di", "du",
         "da", "das", "dos", "do", "la", "le", "los", "las", "van", "von", "y",
-        "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr", "haji", "hajji",
+        "jr", "sr", "ii", "iii", "mr", "mrs", "ms", "dr",
     }
 )
+# fmt: on
 
 # Run-together forms of "abd" + name: "abdulrahman", "abdelaziz", "abdurrahman".
-_ABD_PREFIX = re.compile(r"^(abd(?:ul|el|al|ol|ur|ar|er|ou|u)?)([a-z]{3,})$")
+# Not "abdullah" and its misspellings, which are one name ("abd" + "allah").
+_ABD_PREFIX = re.compile(r"^(abd(?:ul|el|al|ol|ur|ar|er|ou|u))([a-z]{4,})$")
+_ALLAH_ENDINGS = ("lah", "llah", "lla", "la")
 
-_DIGRAPHS = (
-    ("sch", "s"), ("tch", "c"), ("dzh", "j"), ("kh", "h"), ("gh", "g"),
-    ("ph", "f"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ch", "c"), ("zh", "j"),
-    ("ck", "k"), ("ts", "c"), ("tz", "c"), ("dj", "j"), ("ou", "u"),
-)
+# fmt: off
+_DIGRAPHS = {
+    "sch": "s", "tch": "c", "dzh": "j", "kh": "h", "gh": "g", "ph": "f", "th": "t",
+    "dh": "d", "sh": "s", "ch": "c", "zh": "j", "ck": "k", "ts": "c", "tz": "c",
+    "dj": "j", "ou": "u", "x": "ks",
+}
+_DIGRAPH = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 _CONSONANT_CLASS = str.maketrans(
     {"q": "k", "g": "k", "c": "k", "x": "k", "z": "s", "d": "t", "b": "p",
      "w": "f", "v": "f"}
 )
+# fmt: on
 _VOWELS_AND_H = re.compile("[aeiouyh]")
 _REPEATS = re.compile(r"(.)\1+")
 
@@ -104,9 +118,7 @@ def phonetic_key(token: str) -> str:
     Digraphs are reduced, similar consonants share a class, vowels and "h" drop
     out after the first letter, and doubled letters count once.
     """
-    word = _REPEATS.sub(r"\1", token)
-    for digraph, single in _DIGRAPHS:
-        word = word.replace(digraph, single)
+    word = _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group(0)], _REPEATS.sub(r"\1", token))
 
     if not word:
         return ""
@@ -121,39 +133,81 @@ class NameForm:
     """A name prepared for comparison.
 
     `tokens` are the canonical tokens that identify the person; `particles` are
-    the set-aside words, kept only for explanations.
+    the set-aside words, kept only for explanations. `surname` holds the tokens
+    known to be the family name (a listed "SURNAME, Given" name, or a family
+    name given on its own), and is empty when the order is unknown.
     """
 
     original: str
     tokens: tuple[str, ...]
+    spellings: tuple[str, ...]
     particles: tuple[str, ...]
+    surname: tuple[str, ...] = ()
+    # (canonical, as spelled) for every token. The spelling is kept because a
+    # typo in a variant spelling ("Mohhmmad") takes it out of the variants
+    # table while it is still close to the listed spelling.
+    units: tuple[tuple[str, str], ...] = ()
 
     @property
     def identity_tokens(self) -> tuple[str, ...]:
         """Tokens longer than an initial: the ones that can find candidates."""
         return tuple(t for t in self.tokens if len(t) > 1)
 
+    @property
+    def identity_spellings(self) -> tuple[str, ...]:
+        return tuple(s for t, s in self.units if len(t) > 1)
 
-def _canonical_tokens(words: list[str]) -> list[str]:
-    tokens: list[str] = []
+
+def _canonical_tokens(words: list[str]) -> list[tuple[str, str]]:
+    units: list[tuple[str, str]] = []
     for word in words:
         canonical = canonical_spelling(word)
         glued = _ABD_PREFIX.match(canonical) if canonical == word else None
-        if glued and canonical_spelling(glued.group(1)) == "abd":
-            tokens.extend(("abd", canonical_spelling(glued.group(2))))
+        if glued and not glued.group(2).endswith(_ALLAH_ENDINGS):
+            rest = glued.group(2)
+            units.extend((("abd", glued.group(1)), (canonical_spelling(rest), rest)))
         else:
-            tokens.append(canonical)
-    return tokens
+            units.append((canonical, word))
+    return units
 
 
-def name_form(text: str) -> NameForm:
-    """Prepare a name, in any order or form, for comparison."""
+def _split_particles(text: str) -> tuple[list[str], tuple[str, ...]]:
     words = fold_text(text).split()
     kept = [w for w in words if w not in PARTICLES]
-    particles = tuple(w for w in words if w in PARTICLES)
 
     # A name made only of particles ("Al") is still a name: keep its words.
     if not kept:
-        kept, particles = words, ()
+        return words, ()
 
-    return NameForm(text, tuple(_canonical_tokens(kept)), particles)
+    return kept, tuple(w for w in words if w in PARTICLES)
+
+
+def name_form(text: str, family_name: str | None = None) -> NameForm:
+    """Prepare a name, in any order or form, for comparison.
+
+    With `family_name`, `text` is the whole name and `family_name` says which
+    part of it is the surname.
+    """
+    kept, particles = _split_particles(text)
+    surname: tuple[str, ...] = ()
+    if family_name:
+        family = _canonical_tokens(_split_particles(family_name)[0])
+        surname = tuple(canonical for canonical, _ in family)
+
+    units = _canonical_tokens(kept)
+    return NameForm(
+        text,
+        tuple(canonical for canonical, _ in units),
+        tuple(spelling for _, spelling in units),
+        particles,
+        surname,
+        tuple(units),
+    )
+
+
+def listed_name_form(text: str) -> NameForm:
+    """Prepare a listed name; "SURNAME, Given" marks which part is the surname."""
+    if "," not in text:
+        return name_form(text)
+
+    return name_form(text, family_name=text.split(",", 1)[0])

@@ -7,6 +7,11 @@ mean similarity of the pairs, less a penalty for each token left over on
 either side. Left-over listed tokens (a subject who does not give a middle
 name or patronymic) cost little once two tokens agree; a name that agrees on
 only one token of several cannot reach a hit at all.
+
+LIMITATION: a typo in a two- or three-letter token (common in Korean and
+Chinese romanisations, "Kim Chol" / "Kim Cxol") scores below agreement, so
+such a name is found only when its other tokens carry it. LIMITATION: entity
+names are scored like people's: legal forms ("LLC", "S.A.") count as tokens.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import datetime
 import functools
 
 from attrs import frozen
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from cims.domain.screening.entries import BirthDate
 from cims.domain.screening.names import NameForm, phonetic_key
@@ -25,15 +30,24 @@ MIN_PAIR_SIMILARITY = 0.72
 # A pair at or above this counts as agreeing on that part of the name.
 AGREEING_SIMILARITY = 0.84
 INITIAL_SIMILARITY = 0.80
+# Two tokens this long or longer, one typo apart (a letter added, dropped,
+# changed, or two swapped), agree at least this much.
+ONE_EDIT_MIN_LENGTH = 4
+ONE_EDIT_SIMILARITY = 0.86
+# How far a phonetic key agreement lifts a pair's similarity towards 1.
+PHONETIC_LIFT = 0.4
 # Penalties per left-over token, once at least two tokens agree.
 LEFT_OVER_LISTED_PENALTY = 0.02
 LEFT_OVER_LISTED_CAP = 0.06
 LEFT_OVER_SUBJECT_PENALTY = 0.05
 # Penalty per left-over token when fewer than two tokens agree.
-WEAK_MATCH_PENALTY = 0.12
+WEAK_MATCH_PENALTY = 0.15
 # The best a name can score when both names have two or more tokens but only
 # one of them agrees: "John Smith" against "Smith Jones".
 ONE_TOKEN_CAP = 0.70
+# When one side says which part is the surname and no part of it agrees with
+# the other name: "James Kang" against "CHUOL, James Koang".
+SURNAME_MISSING_PENALTY = 0.12
 
 DOB_SAME_DAY_BONUS = 0.04
 DOB_SAME_YEAR_BONUS = 0.02
@@ -50,6 +64,8 @@ class TokenPair:
     listed_token: str
     similarity: float
     how: str
+    subject_spelling: str
+    listed_spelling: str
 
 
 @frozen
@@ -61,27 +77,42 @@ class NameComparison:
     note: str | None
 
 
-@functools.lru_cache(maxsize=262_144)
-def token_similarity(subject_token: str, listed_token: str) -> tuple[float, str]:
-    """Similarity in [0, 1] of two canonical tokens, and a word for why."""
-    if subject_token == listed_token:
-        return 1.0, "same"
+def _spelling_similarity(a: str, b: str) -> tuple[float, str]:
+    jw = JaroWinkler.normalized_similarity(a, b)
+    key = phonetic_key(a)
+    if len(key) >= 3 and key == phonetic_key(b):
+        return jw + (1.0 - jw) * PHONETIC_LIFT, "sounds alike"
 
-    if len(subject_token) == 1 or len(listed_token) == 1:
-        if subject_token[0] == listed_token[0]:
-            return INITIAL_SIMILARITY, "initial"
-        return 0.0, "different initial"
-
-    jw = JaroWinkler.normalized_similarity(subject_token, listed_token)
-    key = phonetic_key(subject_token)
-    if len(key) >= 3 and key == phonetic_key(listed_token):
-        return max(jw, (1.0 + jw) / 2.0), "sounds alike"
+    if min(len(a), len(b)) >= ONE_EDIT_MIN_LENGTH and OSA.distance(a, b) == 1:
+        return max(jw, ONE_EDIT_SIMILARITY), "one letter apart"
 
     return jw, "close spelling"
 
 
+@functools.lru_cache(maxsize=262_144)
+def token_similarity(
+    subject: tuple[str, str], listed: tuple[str, str]
+) -> tuple[float, str]:
+    """Similarity in [0, 1] of two (canonical, as spelled) tokens, and why."""
+    if subject[0] == listed[0]:
+        return 1.0, "same" if subject[1] == listed[1] else "spelling variant"
+
+    if len(subject[0]) == 1 or len(listed[0]) == 1:
+        if subject[0][0] == listed[0][0]:
+            return INITIAL_SIMILARITY, "initial"
+        return 0.0, "different initial"
+
+    return max(
+        _spelling_similarity(subject[0], listed[0]),
+        _spelling_similarity(subject[1], listed[1]),
+    )
+
+
+Unit = tuple[str, str]
+
+
 def _best_pairs(
-    subject: tuple[str, ...], listed: tuple[str, ...]
+    subject: tuple[Unit, ...], listed: tuple[Unit, ...]
 ) -> tuple[list[TokenPair], list[str], list[str]]:
     scored = []
     for s in set(subject):
@@ -100,14 +131,18 @@ def _best_pairs(
         while s in free_subject and t in free_listed:
             free_subject.remove(s)
             free_listed.remove(t)
-            pairs.append(TokenPair(s, t, similarity, how))
+            pairs.append(TokenPair(s[0], t[0], similarity, how, s[1], t[1]))
 
-    return pairs, sorted(free_subject), sorted(free_listed)
+    return (
+        pairs,
+        sorted(u[1] for u in free_subject),
+        sorted(u[1] for u in free_listed),
+    )
 
 
 def compare_names(subject: NameForm, listed: NameForm) -> NameComparison:
     """Score how well the subject's name matches one listed name."""
-    pairs, left_subject, left_listed = _best_pairs(subject.tokens, listed.tokens)
+    pairs, left_subject, left_listed = _best_pairs(subject.units, listed.units)
     if not pairs:
         return NameComparison(0.0, (), tuple(left_subject), tuple(left_listed), None)
 
@@ -127,6 +162,16 @@ def compare_names(subject: NameForm, listed: NameForm) -> NameComparison:
             score = min(score, ONE_TOKEN_CAP)
             note = "only one name token agrees"
 
+    for side, surname in (("listed", listed.surname), ("subject's", subject.surname)):
+        agreeing = {
+            p.listed_token if side == "listed" else p.subject_token
+            for p in pairs
+            if p.similarity >= AGREEING_SIMILARITY
+        }
+        if surname and not agreeing.intersection(surname):
+            score -= SURNAME_MISSING_PENALTY
+            note = f"no part of the {side} surname agrees"
+
     score = min(1.0, max(0.0, score))
     return NameComparison(
         score, tuple(pairs), tuple(left_subject), tuple(left_listed), note
@@ -143,7 +188,9 @@ def _dob_delta(subject: datetime.date, listed: BirthDate) -> tuple[float, str]:
 
         return DOB_SAME_YEAR_OTHER_DAY_PENALTY, "same birth year, other day"
 
-    apart = min(abs(subject.year - listed.year_from), abs(subject.year - listed.year_to))
+    apart = min(
+        abs(subject.year - listed.year_from), abs(subject.year - listed.year_to)
+    )
     if apart == 1:
         return DOB_YEAR_APART_PENALTY, "birth year one year apart"
 

@@ -10,6 +10,7 @@ the string metrics.
 
 from __future__ import annotations
 
+# fmt: off
 _VARIANT_ROWS: tuple[tuple[str, ...], ...] = (
     # Arabic
     ("muhammad", "mohammed", "mohammad", "mohamed", "mohamad", "muhammed",
@@ -78,6 +79,7 @@ _VARIANT_ROWS: tuple[tuple[str, ...], ...] = (
     ("oleg", "oleh"),
 )
 
+# fmt: on
 VARIANTS: dict[str, str] = {
     spelling: row[0] for row in _VARIANT_ROWS for spelling in row
 }
