@@ -148,3 +148,15 @@ class TestScreening:
     def test_a_verified_case_cannot_be_resubmitted(self, kyc, verified):
         with pytest.raises(TransitionNotAllowed):
             kyc.submit(verified, submission(), CLERK)
+
+
+def test_a_name_screening_cannot_read_blocks_verification_with_the_reason(
+    customers, kyc
+):
+    customer_id = customers.register(
+        {"firstName": "Дмитрий", "lastName": "Иванов"}).customer_id
+    kyc.submit(customer_id, submission(), CLERK)
+
+    with pytest.raises(VerificationBlocked, match="screening could not run"):
+        kyc.decide(customer_id, "Verified", "ok", OFFICER)
+    assert kyc.case(customer_id).checks[0].outcome.value == "failed"

@@ -315,7 +315,13 @@ def record_screening(
 def record_screening_failure(
     case: KycCase, error: str, fingerprint: str, actor: str, now: dt.datetime
 ) -> KycCase:
-    """Screening could not run; the case cannot be verified until it does."""
+    """Screening could not run; the case cannot be verified until it does.
+
+    LIMITATION: the screening core cannot yet read names written only in
+    non-Latin scripts (Cyrillic, Arabic, CJK), so such customers stay
+    unverifiable until it transliterates them or their name is entered in
+    Latin script as well.
+    """
     return attrs.evolve(
         case,
         hits=(),
