@@ -303,7 +303,9 @@ class KycService:
         """Screen every customer against the current list (the batch job).
 
         A customer whose screened details and list version are unchanged is
-        not screened again: the result could not differ.
+        not screened again: the result could not differ. A Verified customer
+        with a new hit stays Verified with the hit open (the state machine has
+        no Verified -> InReview); the report counts them for officers.
         """
         screened = flagged = 0
         for customer_id in self._customer_ids(None, batch_size):
