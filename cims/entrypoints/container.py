@@ -49,7 +49,7 @@ def sanctions_list(sanctions_dir: str) -> SanctionsList:
     return InMemorySanctionsList([], list_name="NONE")
 
 
-def kyc_policy(
+def make_kyc_policy(
     require_identity_document: bool,
     require_proof_of_address: bool,
     high_risk_countries: str,
@@ -98,7 +98,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     kyc_policy = providers.Singleton(
-        kyc_policy,
+        make_kyc_policy,
         require_identity_document=config.kyc.require_identity_document,
         require_proof_of_address=config.kyc.require_proof_of_address,
         high_risk_countries=config.kyc.high_risk_countries,

@@ -17,7 +17,9 @@ from cims.entrypoints.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 
-def application(settings: Settings | None = None) -> falcon.App:
+def application(
+    settings: Settings | None = None,
+) -> falcon.App[falcon.Request, falcon.Response]:
     """Build the service: adapters from settings, the relay thread, the app."""
     settings = settings or load_settings()
     container = build_container(settings)

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from cims.entrypoints import container as composition
-from cims.entrypoints.container import build_container, kyc_policy, sanctions_list
+from cims.entrypoints.container import build_container, make_kyc_policy, sanctions_list
 from cims.entrypoints.settings import load_settings
 
 
@@ -38,7 +38,7 @@ def test_the_shared_ofac_list_is_the_default_when_present():
 
 
 def test_the_high_risk_countries_setting_takes_codes_or_names():
-    policy = kyc_policy(False, True, "KP, Iran", 6, 12, 36)
+    policy = make_kyc_policy(False, True, "KP, Iran", 6, 12, 36)
 
     assert policy.high_risk_countries == {"KP", "IR"}
     assert policy.require_proof_of_address

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 
 from cims.entrypoints.auth import TokenAuthority
@@ -28,10 +30,9 @@ def create_app(
     authority: TokenAuthority,
     kyc: KycService,
     max_body_bytes: int = 1_000_000,
-) -> falcon.App:
-    app = falcon.App(
-        middleware=[RequestIdMiddleware(), AuthenticationMiddleware(authority)],
-    )
+) -> falcon.App[falcon.Request, falcon.Response]:
+    middleware: list[Any] = [RequestIdMiddleware(), AuthenticationMiddleware(authority)]
+    app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     install_error_handling(app)
 

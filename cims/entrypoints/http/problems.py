@@ -100,7 +100,7 @@ def problem_from_domain(error: CimsError) -> Problem:
     return Problem(400, "bad-request", "The request cannot be served", str(error))
 
 
-def install_error_handling(app: falcon.App) -> None:
+def install_error_handling(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     def on_domain_error(req: falcon.Request, resp: falcon.Response,
                         error: CimsError, params: dict[str, Any]) -> None:
         if isinstance(error, ServiceUnavailable):
