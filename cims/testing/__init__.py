@@ -1,0 +1,1 @@
+"""Test support other teams import: storage contract suite and strategies."""
