@@ -56,9 +56,13 @@ from cims.adapters.sqlalchemy.translation import customer_from_row, customer_row
 from cims.domain.customer import Customer
 from cims.domain.errors import ServiceUnavailable, VersionConflict
 from cims.domain.events import DomainEvent
-from cims.ports.outbound.events import OutboxMessage
-from cims.ports.outbound.idempotency import IdempotentResponse
-from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
+from cims.ports.outbound.events import EventOutbox, OutboxMessage
+from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
+from cims.ports.outbound.repositories import (
+    CustomerPage,
+    CustomerQuery,
+    CustomerRepository,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -397,9 +401,10 @@ class SqlIdempotencyStore:
 class SqlUnitOfWork:
     """One connection, one transaction; rolled back unless committed."""
 
-    customers: SqlCustomerRepository
-    outbox: SqlOutbox
-    idempotency: SqlIdempotencyStore
+    # Typed as the ports: the UnitOfWork protocol's attributes are invariant.
+    customers: CustomerRepository
+    outbox: EventOutbox
+    idempotency: IdempotencyStore
 
     def __init__(self, engine: sa.Engine, statements: _Statements, now: Now) -> None:
         self._engine = engine
