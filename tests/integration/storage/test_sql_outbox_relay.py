@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -108,7 +108,7 @@ def test_relays_racing_publish_every_message_once_in_order(url: str) -> None:
     done = threading.Event()
 
     class Collector:
-        def publish(self, messages: list[OutboxMessage]) -> None:
+        def publish(self, messages: Sequence[OutboxMessage]) -> None:
             with lock:
                 published.extend(messages)
 
