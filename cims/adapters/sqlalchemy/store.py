@@ -52,7 +52,11 @@ from cims.adapters.sqlalchemy.schema import (
     outbox,
     relay_lease,
 )
-from cims.adapters.sqlalchemy.translation import customer_from_row, customer_row
+from cims.adapters.sqlalchemy.translation import (
+    READ_COLUMNS,
+    customer_from_row,
+    customer_row,
+)
 from cims.domain.customer import Customer
 from cims.domain.errors import ServiceUnavailable, VersionConflict
 from cims.domain.events import DomainEvent
@@ -86,7 +90,7 @@ class _Statements:
         insert = postgresql.insert if backend == "postgresql" else sqlite.insert
         c = customers.c
 
-        self.get_customer = sa.select(customers).where(c.id == sa.bindparam("id"))
+        self.get_customer = sa.select(*READ_COLUMNS).where(c.id == sa.bindparam("id"))
         self.customer_version = sa.select(c.version).where(c.id == sa.bindparam("id"))
         # SQLAlchemy reports an INSERT's rowcount only when asked to.
         self.add_customer = (
@@ -270,11 +274,9 @@ class SqlCustomerRepository:
 
     def get(self, customer_id: str) -> Customer | None:
         with database_errors("read a customer"):
-            row = (
-                self._connection.execute(self._sql.get_customer, {"id": customer_id})
-                .mappings()
-                .first()
-            )
+            row = self._connection.execute(
+                self._sql.get_customer, {"id": customer_id}
+            ).first()
         return customer_from_row(row) if row is not None else None
 
     def add(self, customer: Customer) -> None:
@@ -309,7 +311,7 @@ class SqlCustomerRepository:
 
     def list(self, query: CustomerQuery) -> CustomerPage:
         c = customers.c
-        statement = sa.select(customers)
+        statement = sa.select(*READ_COLUMNS)
         if query.email is not None:
             statement = statement.where(c.email_key == query.email)
         if query.phone is not None:
@@ -324,7 +326,7 @@ class SqlCustomerRepository:
         statement = statement.order_by(c.id).limit(query.limit + 1)
 
         with database_errors("list customers"):
-            rows = self._connection.execute(statement).mappings().all()
+            rows = self._connection.execute(statement).all()
         found = [customer_from_row(row) for row in rows[: query.limit]]
         more = len(rows) > query.limit
         return CustomerPage(found, found[-1].id if more else None)
