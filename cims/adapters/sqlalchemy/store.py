@@ -192,6 +192,7 @@ class SqlStore:
             f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         )
         self._relay_lease = relay_lease
+        self._held_lease = False
         self._now = clock
         self._statements = _Statements(self.engine.dialect.name)
         if migrate:
@@ -240,6 +241,10 @@ class SqlStore:
 
     def close(self) -> None:
         """Hand back the relay lease if held, and close every pooled connection."""
+        if not self._held_lease:
+            self.engine.dispose()
+            return
+
         try:
             releasing = database_errors("release the relay lease")
             with releasing, self.engine.begin() as connection:
@@ -261,7 +266,8 @@ class SqlStore:
             self._statements.take_lease,
             {"me": self.relay_owner, "now": now, "until": now + self._relay_lease},
         )
-        return taken.rowcount == 1
+        self._held_lease = taken.rowcount == 1
+        return self._held_lease
 
     def __repr__(self) -> str:
         return f"SqlStore({self.engine.url!r}, relay_owner={self.relay_owner!r})"
