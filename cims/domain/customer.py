@@ -119,6 +119,7 @@ def revise_customer(
     now: dt.datetime,
 ) -> Customer:
     """The customer with a new profile; the version moves only on a real change."""
+    profile = _same_phone_kept(customer.profile, profile)
     status = kyc_status or customer.kyc_status
     if profile == customer.profile and status == customer.kyc_status:
         return customer
@@ -129,3 +130,20 @@ def revise_customer(
         updated_at=now,
         version=customer.version + 1,
     )
+
+
+def _same_phone_kept(old: CustomerProfile, new: CustomerProfile) -> CustomerProfile:
+    """A verified number typed in another format is the same number, not a change.
+
+    "+1 201-555-0123" and "+12015550123" resolve to one E.164 number; storing
+    the new spelling would emit an update whose `changes` are empty.
+    """
+    before, after = old.phone, new.phone
+    if (
+        before is not None
+        and after is not None
+        and after.verified
+        and (after.e164, after.extension) == (before.e164, before.extension)
+    ):
+        return attrs.evolve(new, phone=before)
+    return new

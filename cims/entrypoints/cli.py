@@ -49,8 +49,45 @@ def serve(
             "in-memory storage lives in one process; use --workers 1 "
             "or a database (CIMS_STORAGE=sql)"
         )
+    if settings.storage == "sql" and settings.migrate_on_start:
+        # Once, before the workers start, so they never race to migrate.
+        _upgrade_database(settings)
     default_workers = 1 if settings.storage == "memory" else 2
     run_gunicorn(settings, host, port, workers or default_workers, threads)
+
+
+@main.group()
+def db() -> None:
+    """The SQL database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Bring the database schema up to date (Alembic migrations)."""
+    _upgrade_database(settings)
+    click.echo(f"database schema is up to date: {_safe_url(settings)}")
+
+
+def _upgrade_database(settings: Settings) -> None:
+    from cims.adapters.sqlalchemy import upgrade
+    from cims.domain.errors import ServiceUnavailable
+
+    try:
+        upgrade(settings.effective_database_url)
+    except ServiceUnavailable as error:
+        raise click.ClickException(
+            f"{error}; check CIMS_DATABASE_URL ({_safe_url(settings)})"
+        ) from None
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.effective_database_url).render_as_string(
+        hide_password=True
+    )
 
 
 @main.group()

@@ -14,6 +14,7 @@ from cims.adapters.memory import MemoryEventBus, MemoryStore
 from cims.adapters.sanctions.cached import CachedScreener
 from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
+from cims.adapters.sqlalchemy import SqlStore
 from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
 from cims.domain.kyc import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy
@@ -82,6 +83,9 @@ class Container(containers.DeclarativeContainer):
     store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryStore),
+        sql=providers.Singleton(
+            SqlStore, config.database_url, migrate=config.migrate_on_start
+        ),
     )
     publisher = providers.Selector(
         config.events,
@@ -140,6 +144,7 @@ def build_container(settings: Settings) -> Container:
             "events": settings.events,
             "data_dir": settings.data_dir,
             "database_url": settings.effective_database_url,
+            "migrate_on_start": settings.migrate_on_start,
             "default_region": settings.default_region,
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,

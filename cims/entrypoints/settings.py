@@ -18,7 +18,7 @@ import yaml
 
 @attrs.frozen
 class Settings:
-    storage: str = "memory"
+    storage: str = "sql"
     data_dir: str = ".cims"
     database_url: str = ""
     migrate_on_start: bool = True

@@ -68,3 +68,23 @@ def test_the_seed_client_works_against_cims_serve(tmp_path):
         assert session.get(f"{url}/{customer_id}", timeout=10).status_code == 404
 
         assert requests.get(url, timeout=10).status_code == 401
+
+
+def test_customers_survive_a_restart_on_the_embedded_default(tmp_path):
+    with running_service(tmp_path) as (base_url, env):
+        token = cims(["token", "create", "--scope", "admin"], env)
+        headers = {"Authorization": f"Bearer {token}"}
+        created = requests.post(
+            f"{base_url}/v1/customers", json=BODY, headers=headers, timeout=10
+        )
+        assert created.status_code == 201, created.text
+
+    with running_service(tmp_path) as (base_url, _env):
+        again = requests.get(
+            f"{base_url}/v1/customers/{created.json()['id']}",
+            headers=headers,
+            timeout=10,
+        )
+
+    assert again.status_code == 200
+    assert again.json() == created.json()
