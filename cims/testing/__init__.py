@@ -1,1 +1,1 @@
-"""Tools for testing code built on CIMS: hypothesis strategies and fixtures."""
+"""Tools for testing code built on CIMS: the storage contract suite and strategies."""
