@@ -1,8 +1,8 @@
 """Defence against query-operator injection: only literal values reach MongoDB.
 
 The domain already rejects non-string field values, but this adapter does not
-rely on it. Every filter value goes through `literal`, which accepts plain
-strings and integers only and wraps them in `$eq`, so a value such as
+rely on it. Every filter value goes through `literal` (or `literal_number`), which
+accepts a plain string (or integer) only and wraps it in `$eq`, so a value such as
 `{"$ne": null}` can never act as an operator. Documents whose keys come from
 outside (event payloads, JSON documents) are checked by `plain_keys`.
 """
@@ -15,14 +15,34 @@ from typing import Any
 from cims.domain.errors import FieldError, InvalidInput
 
 
+def text(value: Any, field: str) -> str:
+    """`value` itself when it is a string; anything else is refused."""
+    if not isinstance(value, str):
+        raise _not_a(field, "string", value)
+    return value
+
+
+def whole_number(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _not_a(field, "whole number", value)
+    return value
+
+
 def literal(value: Any, field: str) -> dict[str, Any]:
-    """An equality condition that matches `value` itself and nothing else."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidInput(
-            f"{field} must be a string; got {type(value).__name__}",
-            [FieldError(field, f"must be a string; got {type(value).__name__}")],
-        )
-    return {"$eq": value}
+    """An equality condition on a string that matches it and nothing else."""
+    return {"$eq": text(value, field)}
+
+
+def literal_number(value: Any, field: str) -> dict[str, Any]:
+    return {"$eq": whole_number(value, field)}
+
+
+def _not_a(field: str, expected: str, value: Any) -> InvalidInput:
+    found = type(value).__name__
+    return InvalidInput(
+        f"{field} must be a {expected}; got {found}",
+        [FieldError(field, f"must be a {expected}; got {found}")],
+    )
 
 
 def plain_keys(document: Any, field: str = "") -> None:

@@ -53,7 +53,7 @@ from cims.adapters.mongo.mapping import (
     customer_fields,
     customer_from_document,
 )
-from cims.adapters.mongo.safety import literal
+from cims.adapters.mongo.safety import literal, literal_number, text, whole_number
 from cims.adapters.mongo.staging import SideRecord, StagedWrite
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
@@ -159,11 +159,15 @@ class MongoStore:
         self.now = clock
         self.document_collections = tuple(dict.fromkeys(document_collections))
 
-        with storage_errors("start-up"):
-            if transactions is None:
-                transactions = supports_transactions(self.client)
-            self.transactions = transactions
-            self.ensure_indexes()
+        try:
+            with storage_errors("start-up"):
+                if transactions is None:
+                    transactions = supports_transactions(self.client)
+                self.transactions = transactions
+                self.ensure_indexes()
+        except BaseException:
+            self.close()
+            raise
         log.info(
             "MongoDB store on database %r ready; atomic events by %s",
             database,
@@ -196,7 +200,7 @@ class MongoStore:
             return [_outbox_message(document) for document in found]
 
     def mark_published(self, positions: Sequence[int]) -> None:
-        checked = [literal(position, "position")["$eq"] for position in positions]
+        checked = [whole_number(position, "position") for position in positions]
         with storage_errors("marking outbox messages published"):
             self.db[OUTBOX].update_many(
                 {"_id": {"$in": checked}},
@@ -292,7 +296,7 @@ class MongoUnitOfWork:
 
     # Staging, shared by every repository of this unit of work.
     def staged(self, collection: str, document_id: str) -> StagedWrite | None:
-        return self.writes.get((collection, document_id))
+        return self.writes.get((collection, text(document_id, "id")))
 
     def stage(self, write: StagedWrite) -> None:
         key = (write.collection, write.document_id)
@@ -420,7 +424,7 @@ class MongoUnitOfWork:
 
         condition = {
             "_id": literal(document_id, "id"),
-            "version": literal(write.expected_version, "version"),
+            "version": literal_number(write.expected_version, "version"),
             DELETED: {"$ne": True},
         }
         change: Document
@@ -468,6 +472,7 @@ class MongoCustomerRepository:
         return None if found is None else customer_from_document(found)
 
     def add(self, customer: Customer) -> None:
+        text(customer.id, "id")
         current = self.get(customer.id)
         if current is not None:
             raise VersionConflict(customer.id, 0, current.version)
@@ -533,6 +538,7 @@ class MongoIdempotencyStore:
         self.staged: dict[str, IdempotentResponse] = {}
 
     def get(self, key: str) -> IdempotentResponse | None:
+        text(key, "Idempotency-Key")
         if key in self.staged:
             return self.staged[key]
         db = self._uow.store.db
