@@ -58,9 +58,13 @@ from cims.adapters.mongo.staging import SideRecord, StagedWrite
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
-from cims.ports.outbound.events import OutboxMessage
-from cims.ports.outbound.idempotency import IdempotentResponse
-from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
+from cims.ports.outbound.events import EventOutbox, OutboxMessage
+from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
+from cims.ports.outbound.repositories import (
+    CustomerPage,
+    CustomerQuery,
+    CustomerRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -275,13 +279,16 @@ class MongoUnitOfWork:
         self.store = store
         self.writes: dict[tuple[str, str], StagedWrite] = {}
         self.side_records: list[SideRecord] = []
-        self.customers = MongoCustomerRepository(self)
-        self.outbox = MongoOutbox(self)
-        self.idempotency = MongoIdempotencyStore(self)
+        self._outbox = MongoOutbox(self)
+        self._idempotency = MongoIdempotencyStore(self)
+        # Typed as the ports: the UnitOfWork protocol's attributes are
+        # mutable, so mypy wants exactly these types, not subtypes.
+        self.customers: CustomerRepository = MongoCustomerRepository(self)
+        self.outbox: EventOutbox = self._outbox
+        self.idempotency: IdempotencyStore = self._idempotency
 
     def __enter__(self) -> Self:
-        self.writes.clear()
-        self.side_records.clear()
+        self._discard()
         return self
 
     def __exit__(
@@ -291,8 +298,13 @@ class MongoUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         # Leaving without commit() discards everything staged.
+        self._discard()
+
+    def _discard(self) -> None:
         self.writes.clear()
         self.side_records.clear()
+        self._outbox.staged.clear()
+        self._idempotency.staged.clear()
 
     # Staging, shared by every repository of this unit of work.
     def staged(self, collection: str, document_id: str) -> StagedWrite | None:
@@ -322,17 +334,14 @@ class MongoUnitOfWork:
 
     def commit(self) -> None:
         writes = list(self.writes.values())
-        events = self.outbox.staged
-        responses = list(self.idempotency.staged.values())
+        events = self._outbox.staged
+        responses = list(self._idempotency.staged.values())
         with storage_errors("commit"):
             if self.store.transactions:
                 self._commit_in_transaction(writes, events, responses)
             else:
                 self._commit_in_documents(writes, events, responses)
-        self.writes.clear()
-        self.side_records.clear()
-        self.outbox.staged.clear()
-        self.idempotency.staged.clear()
+        self._discard()
 
     def _side_records(
         self,
