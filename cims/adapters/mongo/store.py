@@ -18,8 +18,13 @@ or not at all, on any MongoDB deployment:
   is kept as a tombstone (no personal data) until its events have moved.
 
 Outbox positions come from a counter document raised with `$inc` at commit,
-so they only grow. Every change to a stored document is conditional on its
-`version` (optimistic concurrency); a stale writer gets `VersionConflict`.
+so they only grow. One relay at a time reads the outbox: `pending()` first
+takes or renews a lease (a document in `counters` naming its owner and an
+expiry) and returns nothing while another live relay holds it; `close()`
+hands the lease back. Lease expiry is judged by each relay's own clock.
+
+Every change to a stored document is conditional on its `version`
+(optimistic concurrency); a stale writer gets `VersionConflict`.
 
 LIMITATION: on a standalone server, a unit of work that changes *several*
 customers is atomic per customer, not as a whole (each document write is
@@ -36,6 +41,9 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -73,6 +81,8 @@ OUTBOX = "outbox"
 IDEMPOTENCY = "idempotency"
 COUNTERS = "counters"
 OUTBOX_COUNTER = "outbox"
+RELAY_LEASE = "relay_lease"
+_NEVER = "0001-01-01T00:00:00.000000+00:00"
 
 # Collections of versioned documents that may carry pending side records and
 # tombstones; the sweeper visits each. A new per-customer document collection
@@ -148,6 +158,7 @@ class MongoStore:
         timeout_ms: int = 5000,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         document_collections: Iterable[str] = DOCUMENT_COLLECTIONS,
+        relay_lease: dt.timedelta = dt.timedelta(seconds=30),
     ) -> None:
         self._owns_client = isinstance(client_or_url, str)
         if isinstance(client_or_url, str):
@@ -162,6 +173,10 @@ class MongoStore:
         self.db: Database[Document] = client_or_url[database]
         self.now = clock
         self.document_collections = tuple(dict.fromkeys(document_collections))
+        self.relay_lease = relay_lease
+        self.relay_owner = (
+            f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        )
 
         try:
             with storage_errors("start-up"):
@@ -169,6 +184,11 @@ class MongoStore:
                     transactions = supports_transactions(self.client)
                 self.transactions = transactions
                 self.ensure_indexes()
+                self.db[COUNTERS].update_one(
+                    {"_id": RELAY_LEASE},
+                    {"$setOnInsert": {"owner": None, "expiresAt": _NEVER}},
+                    upsert=True,
+                )
         except BaseException:
             self.close()
             raise
@@ -187,12 +207,42 @@ class MongoStore:
         return MongoUnitOfWork(self)
 
     def close(self) -> None:
+        """Hand back the relay lease if held; close the client if owned."""
+        with contextlib.suppress(errors.PyMongoError):
+            self.db[COUNTERS].update_one(
+                {"_id": RELAY_LEASE, "owner": literal(self.relay_owner, "owner")},
+                {"$set": {"owner": None, "expiresAt": _NEVER}},
+            )
         if self._owns_client:
             self.client.close()
 
+    def _take_lease(self) -> bool:
+        """Take or renew the relay lease; False while another relay holds it."""
+        now = self.now()
+        taken = self.db[COUNTERS].find_one_and_update(
+            {
+                "_id": RELAY_LEASE,
+                "$or": [
+                    {"owner": literal(self.relay_owner, "owner")},
+                    {"expiresAt": {"$lt": _iso(now)}},
+                ],
+            },
+            {"$set": {"owner": self.relay_owner,
+                      "expiresAt": _iso(now + self.relay_lease)}},
+        )
+        return taken is not None
+
     # The outbox reader side, used by the relay.
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        """The oldest unpublished messages, after finishing any interrupted moves."""
+        """The oldest unpublished messages, after finishing any interrupted moves.
+
+        Empty while another relay holds the lease.
+        """
+        with storage_errors("taking the relay lease"):
+            if not self._take_lease():
+                log.debug("relay %s: another relay holds the outbox lease",
+                          self.relay_owner)
+                return []
         self.sweep()
         with storage_errors("reading the outbox"):
             found = (

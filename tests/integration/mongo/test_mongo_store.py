@@ -222,3 +222,18 @@ class TestReplicaSetDetection:
         self, store: MongoStore
     ) -> None:
         assert store.transactions is False
+
+
+class TestRelayLease:
+    def test_one_relay_reads_the_outbox_while_another_holds_the_lease(
+        self, store: MongoStore
+    ) -> None:
+        service(store).register(JANE)
+        other = MongoStore(store.client, store.db.name)
+
+        first = store.pending(10)
+        second = other.pending(10)
+        store.close()  # hands the lease back
+        after_close = other.pending(10)
+
+        assert (len(first), len(second), len(after_close)) == (1, 0, 1)
