@@ -8,6 +8,7 @@ import threading
 from dependency_injector import containers, providers
 
 from cims.adapters.memory import MemoryEventBus, MemoryStore
+from cims.adapters.mongo import MongoStore
 from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
 from cims.entrypoints.auth import TokenAuthority, local_secret
@@ -31,6 +32,9 @@ class Container(containers.DeclarativeContainer):
     store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryStore),
+        mongo=providers.Singleton(
+            MongoStore, config.mongodb_url, config.mongodb_database
+        ),
     )
     publisher = providers.Selector(
         config.events,
@@ -63,6 +67,8 @@ def build_container(settings: Settings) -> Container:
             "events": settings.events,
             "data_dir": settings.data_dir,
             "database_url": settings.effective_database_url,
+            "mongodb_url": settings.mongodb_url,
+            "mongodb_database": settings.mongodb_database,
             "default_region": settings.default_region,
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,
