@@ -237,3 +237,62 @@ class TestRelayLease:
         after_close = other.pending(10)
 
         assert (len(first), len(second), len(after_close)) == (1, 0, 1)
+
+
+class TestDocumentCollections:
+    """The shape a KYC repository takes: one versioned JSON document each."""
+
+    def test_a_versioned_document_is_added_updated_and_guarded(self) -> None:
+        from cims.adapters.mongo import MongoDocumentRepository
+        from cims.domain.errors import VersionConflict
+        from tests.support.mongo import fresh_store
+
+        with fresh_store(document_collections=("customers", "kyc")) as store:
+            with store.unit_of_work() as uow:
+                MongoDocumentRepository(uow, "kyc").add("c-1", {"checks": []})
+                uow.commit()
+            with store.unit_of_work() as uow:
+                kyc = MongoDocumentRepository(uow, "kyc")
+                kyc.update("c-1", {"checks": [{"kind": "id"}]}, expected_version=1)
+                uow.commit()
+
+            with store.unit_of_work() as uow:
+                kyc = MongoDocumentRepository(uow, "kyc")
+                found = kyc.get("c-1")
+                with pytest.raises(VersionConflict):
+                    kyc.update("c-1", {"checks": []}, expected_version=1)
+
+            assert found is not None
+            assert (found.version, found.document) == (2, {"checks": [{"kind": "id"}]})
+            assert "pending" in store.db.kyc.index_information()
+
+
+class TestWiring:
+    def test_the_container_builds_a_mongo_store_from_settings(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import mongomock
+
+        from cims.adapters.mongo import store as store_module
+        from cims.entrypoints.container import build_container
+        from cims.entrypoints.settings import load_settings
+
+        if not MONGODB_URL:
+            monkeypatch.setattr(store_module.pymongo, "MongoClient",
+                                lambda *args, **kwargs: mongomock.MongoClient())
+        settings = load_settings({
+            "CIMS_STORAGE": "mongo",
+            "CIMS_MONGODB_URL": MONGODB_URL or "mongodb://127.0.0.1:27017",
+            "CIMS_MONGODB_DATABASE": "cims_wiring_test",
+        })
+        container = build_container(settings)
+
+        store = container.store()
+        try:
+            container.customers().register(JANE)
+            assert isinstance(store, MongoStore)
+            assert store.db.name == "cims_wiring_test"
+            assert container.relay().relay_once() == 1
+        finally:
+            store.client.drop_database("cims_wiring_test")
+            store.close()
