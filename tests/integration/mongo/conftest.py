@@ -10,8 +10,6 @@ import pytest
 from cims.adapters.mongo import MongoStore
 from tests.support.mongo import MONGODB_URL, fresh_store
 
-pytestmark = pytest.mark.mongo
-
 
 @pytest.fixture
 def store() -> Iterator[MongoStore]:
