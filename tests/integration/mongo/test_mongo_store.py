@@ -272,13 +272,13 @@ class TestWiring:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         import mongomock
+        import pymongo
 
-        from cims.adapters.mongo import store as store_module
         from cims.entrypoints.container import build_container
         from cims.entrypoints.settings import load_settings
 
         if not MONGODB_URL:
-            monkeypatch.setattr(store_module.pymongo, "MongoClient",
+            monkeypatch.setattr(pymongo, "MongoClient",
                                 lambda *args, **kwargs: mongomock.MongoClient())
         settings = load_settings({
             "CIMS_STORAGE": "mongo",
