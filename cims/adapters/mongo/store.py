@@ -592,6 +592,14 @@ class MongoOutbox:
 
 
 class MongoIdempotencyStore:
+    """Idempotency keys; a key committed but not yet moved is found too.
+
+    LIMITATION: two registrations racing with the same new key can both
+    miss it. On a replica set the second commit fails on the key's unique
+    `_id` (an error, not a replay); on a standalone server both customers
+    are kept and the first stored key wins.
+    """
+
     def __init__(self, uow: MongoUnitOfWork) -> None:
         self._uow = uow
         self.staged: dict[str, IdempotentResponse] = {}
