@@ -11,6 +11,7 @@ from dependency_injector import containers, providers
 
 import cims
 from cims.adapters.memory import MemoryEventBus, MemoryStore
+from cims.adapters.mongo import MongoStore
 from cims.adapters.sanctions.cached import CachedScreener
 from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
@@ -86,6 +87,9 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(
             SqlStore, config.database_url, migrate=config.migrate_on_start
         ),
+        mongo=providers.Singleton(
+            MongoStore, config.mongodb_url, config.mongodb_database
+        ),
     )
     publisher = providers.Selector(
         config.events,
@@ -145,6 +149,8 @@ def build_container(settings: Settings) -> Container:
             "data_dir": settings.data_dir,
             "database_url": settings.effective_database_url,
             "migrate_on_start": settings.migrate_on_start,
+            "mongodb_url": settings.mongodb_url,
+            "mongodb_database": settings.mongodb_database,
             "default_region": settings.default_region,
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,

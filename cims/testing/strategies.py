@@ -18,6 +18,10 @@ from typing import Any
 import phonenumbers
 from hypothesis import strategies as st
 
+# Domain-object strategies (storage round trips) live beside these; `customers`
+# is re-exported because the storage contract imports it from here.
+from cims.testing.domain_strategies import customers as customers
+
 # Real given and family names from many scripts and naming cultures.
 GIVEN_NAMES = (
     "Jane",
