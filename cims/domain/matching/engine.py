@@ -6,14 +6,16 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .blocking import Blocker, blocking_rules
+from .blocking import Blocker, BlockingRule, blocking_rules
 from .clustering import cluster
 from .comparison import NULL, ComparisonField, Features, compare, comparison_fields
 from .model import (
+    FieldParameters,
     ModelParameters,
     Pattern,
     default_parameters,
     estimate_m,
+    estimate_prior,
     estimate_u,
 )
 from .record import PersonRecord
@@ -96,6 +98,25 @@ def _all_exact(pattern: Pattern, fields: Sequence[ComparisonField]) -> bool:
     )
 
 
+def _rule_masks(
+    rules: Sequence[BlockingRule], fields: Sequence[ComparisonField]
+) -> list[set[int]]:
+    """Positions of the fields each rule forces to agree.
+
+    Inside a rule's pairs those fields agree for matches and non-matches
+    alike; left in, they pull EM towards "shares a surname" rather than
+    "same person". Estimation masks them (the approach Splink documents).
+    """
+    names = [f.name for f in fields]
+    masks = []
+    for blocking_rule in rules:
+        if "*" in blocking_rule.fields:
+            masks.append(set(range(len(fields))))
+        else:
+            masks.append({names.index(n) for n in blocking_rule.fields if n in names})
+    return masks
+
+
 def prepare(records: Iterable[PersonRecord], settings: MatchSettings) -> list[Features]:
     """Features of every record, in record-id order so results ignore input order."""
     features = [Features(0, r, settings.extra_fields) for r in records]
@@ -148,13 +169,21 @@ def _exact_shares(
 
 def fit_parameters(
     features: Sequence[Features],
-    patterns: Counter[Pattern],
+    training: Sequence[Sequence[tuple[int, int]]],
+    masks: Sequence[set[int]],
+    candidates: Counter[Pattern],
     settings: MatchSettings,
 ) -> ModelParameters:
-    """Estimate the model for this batch, or fall back to built-in parameters."""
+    """Estimate the model for this batch, or fall back to built-in parameters.
+
+    u comes from random pairs; m is estimated by EM separately on each
+    blocking rule's own pairs with that rule's fields masked, and averaged
+    over the rules that leave a field free; finally the prior (share of
+    matches among the candidate pairs) is re-estimated with m and u fixed.
+    """
     fields = comparison_fields(settings.extra_fields)
     start = default_parameters(fields)
-    if not settings.estimate_parameters or not patterns:
+    if not settings.estimate_parameters or not candidates:
         return start
     if len(features) < settings.min_records_for_estimation:
         return start
@@ -168,7 +197,40 @@ def fit_parameters(
         settings.u_sample_pairs,
         settings.seed,
     )
-    return estimate_m(fields, patterns, u, start, settings.em_iterations)
+
+    estimates: list[list[tuple[float, ...]]] = [[] for _ in fields]
+    for pairs, mask in zip(training, masks, strict=True):
+        if len(mask) >= len(fields) or len(pairs) < 100:
+            continue
+        patterns: Counter[Pattern] = Counter()
+        for i, j in pairs:
+            pattern = compare(features[i], features[j], extras)
+            patterns[
+                tuple(NULL if f in mask else lv for f, lv in enumerate(pattern))
+            ] += 1
+        fitted = estimate_m(fields, patterns, u, start, settings.em_iterations)
+        for f, field_parameters in enumerate(fitted.fields):
+            if f not in mask:
+                estimates[f].append(field_parameters.m)
+
+    averaged = []
+    for f, field in enumerate(fields):
+        found = estimates[f]
+        m = (
+            tuple(sum(col) / len(found) for col in zip(*found, strict=True))
+            if found and not field.informational
+            else start.fields[f].m
+        )
+        u_f = start.fields[f].u if field.informational else u[f]
+        averaged.append(FieldParameters(field, m, u_f))
+    fixed = ModelParameters(tuple(averaged), start.prior, start.method)
+    prior = estimate_prior(fixed, candidates, settings.em_iterations)
+    return ModelParameters(
+        tuple(averaged),
+        prior,
+        "u: random pairs and value frequencies; m: EM per blocking rule; "
+        "prior: EM on candidate pairs",
+    )
 
 
 def find_duplicates(
@@ -197,6 +259,8 @@ def find_duplicates(
         blocking_rules(identifier_extras),
         settings.max_block_size,
         settings.window,
+        settings.training_pairs_per_rule if settings.estimate_parameters else 0,
+        settings.seed,
     )
 
     left = array("l")
@@ -204,7 +268,7 @@ def find_duplicates(
     codes = array("l")
     pattern_ids: dict[Pattern, int] = {}
     counts: Counter[Pattern] = Counter()
-    for i, j in blocker.pairs():
+    for i, j, _rule in blocker.pairs():
         pattern = compare(features[i], features[j], extras)
         code = pattern_ids.setdefault(pattern, len(pattern_ids))
         left.append(i)
@@ -212,7 +276,13 @@ def find_duplicates(
         codes.append(code)
         counts[pattern] += 1
 
-    chosen = parameters or fit_parameters(features, counts, settings)
+    chosen = parameters or fit_parameters(
+        features,
+        blocker.training,
+        _rule_masks(blocker.rules, fields),
+        counts,
+        settings,
+    )
     scorer = _Scorer(fields, chosen, settings)
     patterns = list(pattern_ids)
     probabilities = [scorer.probability(p) for p in patterns]
@@ -232,6 +302,7 @@ def find_duplicates(
             probability, reason = settings.match_threshold, "identical"
         if probability >= settings.possible_threshold:
             kept.append((probability, i, j, code, reason))
+    candidate_pairs = len(codes)
     del left, right, codes
 
     kept.sort(key=lambda k: (-k[0], k[1], k[2]))
@@ -289,7 +360,7 @@ def find_duplicates(
     )
     stats = DedupStats(
         records=len(features),
-        candidate_pairs=sum(counts.values()),
+        candidate_pairs=candidate_pairs,
         blocking=tuple(blocker.reports),
         capped_blocks=sum(r.capped_blocks for r in blocker.reports),
         refused_merges=len(refused),

@@ -58,6 +58,7 @@ _DEFAULTS: dict[tuple[str, ...], tuple[tuple[float, ...], tuple[float, ...]]] = 
 }
 DEFAULT_PRIOR = 0.01
 _FLOOR = 1e-9
+M_FLOOR = 0.005
 
 
 @attrs.frozen
@@ -112,6 +113,18 @@ def _normalise(values: Sequence[float]) -> tuple[float, ...]:
     floored = [max(v, _FLOOR) for v in values]
     total = sum(floored)
     return tuple(v / total for v in floored)
+
+
+def _smoothed(sums: Sequence[float]) -> list[float]:
+    # No level of a field is impossible for the same person (people move,
+    # change numbers): every m keeps at least M_FLOOR, so one disagreement
+    # can cost at most a bounded number of bits.
+    total = sum(sums)
+    if total <= 0:
+        return [1.0 / len(sums)] * len(sums)
+    floored = [max(s / total, M_FLOOR) for s in sums]
+    scale = sum(floored)
+    return [v / scale for v in floored]
 
 
 def estimate_u(
@@ -187,7 +200,7 @@ def estimate_m(
                 if level != NULL:
                     sums[f][level] += share
         new_prior = min(max(matched / total, 1e-6), 1 - 1e-6)
-        m = [list(_normalise([s + 1e-3 for s in row])) for row in sums]
+        m = [_smoothed(row) for row in sums]
         if abs(new_prior - prior) < 1e-7:
             prior = new_prior
             break
@@ -204,3 +217,24 @@ def estimate_m(
     return ModelParameters(
         chosen, prior, "u: random pairs and value frequencies; m: EM"
     )
+
+
+def estimate_prior(
+    parameters: ModelParameters, patterns: Mapping[Pattern, int], iterations: int
+) -> float:
+    """EM for the share of matches among compared pairs, m and u held fixed."""
+    items = sorted(patterns.items())
+    total = sum(n for _, n in items)
+    weights = [(sum(parameters.weights(p)), n) for p, n in items]
+    prior = parameters.prior
+    for _ in range(iterations * 5):
+        odds = prior / (1.0 - prior)
+        matched = 0.0
+        for bits, count in weights:
+            ratio = odds * 2.0 ** max(min(bits, 1000.0), -1000.0)
+            matched += count * ratio / (1.0 + ratio)
+        new_prior = min(max(matched / total, 1e-6), 1 - 1e-6)
+        if abs(new_prior - prior) < 1e-9:
+            return new_prior
+        prior = new_prior
+    return prior

@@ -47,7 +47,8 @@ class MatchSettings:
     window: int = 20
     estimate_parameters: bool = True
     min_records_for_estimation: int = 1000
-    u_sample_pairs: int = 300_000
+    u_sample_pairs: int = 100_000
+    training_pairs_per_rule: int = 50_000
     em_iterations: int = 40
     seed: int = 20261201
     max_group_size: int = 50
