@@ -147,9 +147,16 @@ def _damage(rng: random.Random, record: dict[str, str], copy: int) -> dict[str, 
             dup.pop(field, None)
         elif kind == 9:
             dup["name"] = f"{dup.pop('surname').upper()}, {dup.pop('given_name')}"
+        elif kind == 11:
+            # Moved house: a new address, postcode and city.
+            moved = _person(rng, 0, [record["surname"]])
+            for field in ("address_line", "postcode", "city"):
+                dup[field] = moved[field]
+        elif kind == 12:
+            dup["phone"] = f"+447{rng.randint(100000000, 999999999)}"
         else:
             dup["email"] = (
-                f"{dup['given_name'].lower()}{rng.randint(1, 99)}@{rng.choice(PROVIDERS)}"
+                f"{record['given_name'].lower()}{rng.randint(1, 99)}@{rng.choice(PROVIDERS)}"
             )
     return dup
 
