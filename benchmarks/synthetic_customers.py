@@ -12,42 +12,13 @@ import random
 import string
 from collections.abc import Iterator
 
-GIVEN = (
-    "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth "
-    "David Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen "
-    "Christopher Nancy Daniel Lisa Matthew Margaret Anthony Betty Mark Sandra "
-    "Oliver Amelia Harry Isla Jack Ava George Emily Noah Sophia Leo Grace "
-    "Mohammed Fatima Ahmed Aisha Omar Zainab Ali Maryam Hassan Layla "
-    "Wei Li Jun Mei Hiroshi Yuki Sanjay Priya Arjun Ananya Rahul Deepa "
-    "Lukas Anna Jan Eva Piotr Zofia Mateo Lucia Sofia Hugo Chloe Louis "
-    "Siobhan Aoife Ciaran Niamh Eoin Saoirse Kwame Ama Chinedu Ngozi Tunde "
-    "Zoë José Renée Björn Søren François Ines Dmitri Olga Ivan Nikolai"
-).split()
+GIVEN = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Margaret", "Anthony", "Betty", "Mark", "Sandra", "Oliver", "Amelia", "Harry", "Isla", "Jack", "Ava", "George", "Emily", "Noah", "Sophia", "Leo", "Grace", "Mohammed", "Fatima", "Ahmed", "Aisha", "Omar", "Zainab", "Ali", "Maryam", "Hassan", "Layla", "Wei", "Li", "Jun", "Mei", "Hiroshi", "Yuki", "Sanjay", "Priya", "Arjun", "Ananya", "Rahul", "Deepa", "Lukas", "Anna", "Jan", "Eva", "Piotr", "Zofia", "Mateo", "Lucia", "Sofia", "Hugo", "Chloe", "Louis", "Siobhan", "Aoife", "Ciaran", "Niamh", "Eoin", "Saoirse", "Kwame", "Ama", "Chinedu", "Ngozi", "Tunde", "Zoë", "José", "Renée", "Björn", "Søren", "François", "Ines", "Dmitri", "Olga", "Ivan", "Nikolai"]
 
-SURNAME_STEMS = (
-    "smith jones taylor brown williams wilson johnson davies robinson wright "
-    "thompson evans walker white roberts green hall wood jackson clarke "
-    "patel khan singh shah ahmed hussain begum ali chen wang li zhang "
-    "nguyen kim park murphy kelly byrne ryan walsh o'brien mcdonald macleod "
-    "van der berg de la cruz garcia martinez lopez rodriguez muller schmidt "
-    "schneider fischer kowalski nowak novak ivanov petrov rossi russo "
-    "okafor mensah adeyemi"
-).split()
-SYLLABLES = (
-    "ab ad al an ar ber bur ca car dal den dor el en er fal fer gar gil "
-    "ham har hol ing kin lan ley lin mar mer mil mor nel nor ock ol orn "
-    "per ray ric rod sal sel shaw son ston ter tin ton vel wal well win wor"
-).split()
-STREETS = (
-    "High Church Station Victoria Green Manor Park Queen King Mill Kings "
-    "Albert Bridge School Grange Chapel Springfield Windsor York New Main"
-).split()
+SURNAME_STEMS = ["smith", "jones", "taylor", "brown", "williams", "wilson", "johnson", "davies", "robinson", "wright", "thompson", "evans", "walker", "white", "roberts", "green", "hall", "wood", "jackson", "clarke", "patel", "khan", "singh", "shah", "ahmed", "hussain", "begum", "ali", "chen", "wang", "li", "zhang", "nguyen", "kim", "park", "murphy", "kelly", "byrne", "ryan", "walsh", "o'brien", "mcdonald", "macleod", "van", "der", "berg", "de", "la", "cruz", "garcia", "martinez", "lopez", "rodriguez", "muller", "schmidt", "schneider", "fischer", "kowalski", "nowak", "novak", "ivanov", "petrov", "rossi", "russo", "okafor", "mensah", "adeyemi"]
+SYLLABLES = ["ab", "ad", "al", "an", "ar", "ber", "bur", "ca", "car", "dal", "den", "dor", "el", "en", "er", "fal", "fer", "gar", "gil", "ham", "har", "hol", "ing", "kin", "lan", "ley", "lin", "mar", "mer", "mil", "mor", "nel", "nor", "ock", "ol", "orn", "per", "ray", "ric", "rod", "sal", "sel", "shaw", "son", "ston", "ter", "tin", "ton", "vel", "wal", "well", "win", "wor"]
+STREETS = ["High", "Church", "Station", "Victoria", "Green", "Manor", "Park", "Queen", "King", "Mill", "Kings", "Albert", "Bridge", "School", "Grange", "Chapel", "Springfield", "Windsor", "York", "New", "Main"]
 STREET_TYPES = ("Street", "Road", "Avenue", "Lane", "Close", "Drive", "Crescent")
-CITIES = (
-    "London Manchester Birmingham Leeds Glasgow Liverpool Bristol Sheffield "
-    "Edinburgh Cardiff Leicester Coventry Belfast Nottingham Newcastle "
-    "Brighton Plymouth Southampton Reading Derby"
-).split()
+CITIES = ["London", "Manchester", "Birmingham", "Leeds", "Glasgow", "Liverpool", "Bristol", "Sheffield", "Edinburgh", "Cardiff", "Leicester", "Coventry", "Belfast", "Nottingham", "Newcastle", "Brighton", "Plymouth", "Southampton", "Reading", "Derby"]
 PROVIDERS = ("gmail.com", "outlook.com", "yahoo.co.uk", "btinternet.com", "hotmail.com")
 
 
