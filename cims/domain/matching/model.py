@@ -89,9 +89,24 @@ class ModelParameters:
     method: str
 
     def weights(self, pattern: Pattern) -> tuple[float, ...]:
-        return tuple(
-            p.weight(level) for p, level in zip(self.fields, pattern, strict=True)
-        )
+        """Weight of each field; within a correlated group only the strongest
+        agreement counts (an address, its postcode and its city say one thing,
+        "lives here"; adding all three would count that fact three times)."""
+        raw = [p.weight(level) for p, level in zip(self.fields, pattern, strict=True)]
+        for positions in self._groups():
+            agreeing = [f for f in positions if raw[f] > 0]
+            if len(agreeing) > 1:
+                strongest = max(agreeing, key=lambda f: (raw[f], -f))
+                for f in agreeing:
+                    if f != strongest:
+                        raw[f] = 0.0
+        return tuple(raw)
+
+    def _groups(self) -> list[list[int]]:
+        return [
+            [f for f, p in enumerate(self.fields) if p.field.name in group]
+            for group in CORRELATED
+        ]
 
     def log2_odds(self, pattern: Pattern) -> float:
         prior = math.log2(self.prior / (1.0 - self.prior))
