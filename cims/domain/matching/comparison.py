@@ -236,10 +236,19 @@ def _email(a: str | None, b: str | None) -> int:
     local_b, _, domain_b = b.rpartition("@")
     if local_a == local_b and len(local_a) >= 4:
         return 1
-    if domain_a == domain_b and min(len(local_a), len(local_b)) >= 6:
-        if Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1:
-            return 1
+    if (
+        domain_a == domain_b
+        and min(len(local_a), len(local_b)) >= 6
+        and _digits(local_a) == _digits(local_b)
+        and Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1
+    ):
+        # Numbers in mailboxes tell namesakes apart; a slip must be a letter.
+        return 1
     return 2
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
 
 
 def _extra(a: str | None, b: str | None, kind: ExtraKind) -> int:
