@@ -30,11 +30,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_customers import generate_customers, person_of  # noqa: E402
+from synthetic_customers import generate_customers, person_of
 
-from cims.domain.matching import MatchSettings, PersonRecord, find_duplicates  # noqa: E402
-from cims.domain.matching.blocking import Blocker, blocking_rules  # noqa: E402
-from cims.domain.matching.engine import prepare  # noqa: E402
+from cims.domain.matching import MatchSettings, PersonRecord, find_duplicates
+from cims.domain.matching.blocking import Blocker, blocking_rules
+from cims.domain.matching.engine import prepare
 
 Pairs = set[tuple[str, str]]
 FEBRL_EXTRAS = (
@@ -194,9 +194,9 @@ def run_splink(frame: pd.DataFrame) -> tuple[Pairs, Pairs, float]:
     predictions = linker.inference.predict(threshold_match_probability=0.0)
     table = predictions.as_pandas_dataframe()
     elapsed = time.perf_counter() - start
-    candidates = {_ordered(a, b) for a, b in zip(table.rec_id_l, table.rec_id_r)}
+    candidates = {_ordered(a, b) for a, b in zip(table.rec_id_l, table.rec_id_r, strict=False)}
     chosen = table[table.match_probability >= 0.9]
-    found = {_ordered(a, b) for a, b in zip(chosen.rec_id_l, chosen.rec_id_r)}
+    found = {_ordered(a, b) for a, b in zip(chosen.rec_id_l, chosen.rec_id_r, strict=False)}
     return found, candidates, elapsed
 
 

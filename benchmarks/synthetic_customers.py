@@ -8,6 +8,7 @@ missing fields). Record ids read "p<person>-<copy>", so truth is the prefix.
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 from collections.abc import Iterator
@@ -309,12 +310,11 @@ def _typo(rng: random.Random, text: str) -> str:
     return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
 
 
-def _person(rng: random.Random, pid: int, surnames: list[str]) -> dict[str, str]:
+def _person(
+    rng: random.Random, pid: int, surnames: list[str], weights: list[float]
+) -> dict[str, str]:
     given = rng.choice(GIVEN)
-    # Zipf-like surname popularity: a few very common, a long tail.
-    surname = surnames[min(int(rng.paretovariate(1.1)) - 1, len(surnames) - 1)]
-    if rng.random() < 0.7:
-        surname = surnames[rng.randrange(len(surnames))]
+    surname = rng.choices(surnames, cum_weights=weights)[0]
     year = rng.randint(1935, 2006)
     dob = f"{year:04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     local = f"{given}.{surname}".lower().replace(" ", "").replace("'", "")
@@ -384,7 +384,7 @@ def _damage(rng: random.Random, record: dict[str, str], copy: int) -> dict[str, 
             dup["name"] = f"{dup.pop('surname').upper()}, {dup.pop('given_name')}"
         elif kind == 11:
             # Moved house: a new address, postcode and city.
-            moved = _person(rng, 0, [record["surname"]])
+            moved = _person(rng, 0, [record["surname"]], [1.0])
             for field in ("address_line", "postcode", "city"):
                 dup[field] = moved[field]
         elif kind == 12:
@@ -402,10 +402,15 @@ def generate_customers(
     """Yield `count` customer records; about `duplicate_share` are duplicates."""
     rng = random.Random(seed)
     surnames = _surnames(rng, max(2000, count // 20))
+    # Zipf-like popularity, about as steep as British surnames: the most
+    # common name is roughly 1 % of people, with a long tail.
+    weights = list(
+        itertools.accumulate(1.0 / (rank + 10) for rank in range(len(surnames)))
+    )
     made = 0
     pid = 0
     while made < count:
-        person = _person(rng, pid, surnames)
+        person = _person(rng, pid, surnames, weights)
         yield person
         made += 1
         copies = 0
