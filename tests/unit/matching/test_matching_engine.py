@@ -99,7 +99,7 @@ def test_the_explanation_names_every_field_with_level_and_weight():
 
     assert "given_name: exact (+" in text
     assert "email: missing on one side, no evidence (0.00 bits)" in text
-    assert "thresholds: match 0.9, possible 0.5" in text
+    assert "thresholds: match 0.99, possible 0.5" in text
 
 
 def test_duplicates_are_grouped_with_their_evidence():
@@ -140,7 +140,7 @@ def test_a_weak_link_does_not_chain_two_people_together():
         postcode="LS1 4AP",
         city="Leeds",
     )
-    settings = MatchSettings(match_threshold=0.9)
+    settings = MatchSettings()
 
     result = find_duplicates([one, two, three], settings)
 
