@@ -32,7 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_customers import generate_customers, person_of
 
-from cims.domain.matching import MatchSettings, PersonRecord, find_duplicates
+from cims.domain.matching import (
+    DedupResult,
+    MatchSettings,
+    PersonRecord,
+    find_duplicates,
+)
 from cims.domain.matching.blocking import Blocker, blocking_rules
 from cims.domain.matching.engine import prepare
 
@@ -135,13 +140,36 @@ def cims_candidates(records: list[PersonRecord], settings: MatchSettings) -> Pai
     }
 
 
-def run_cims(frame: pd.DataFrame) -> tuple[Pairs, Pairs, float]:
+CALIBRATION: list[tuple[str, str, int, float, float]] = []
+
+
+def run_cims(
+    frame: pd.DataFrame, name: str, truth: Pairs
+) -> tuple[Pairs, Pairs, float]:
     settings = MatchSettings(extra_fields=FEBRL_EXTRAS)
     start = time.perf_counter()
     records = cims_records(frame)
     result = find_duplicates(records, settings)
     elapsed = time.perf_counter() - start
+    _calibration(name, result, truth)
     return result.matched_pairs(), cims_candidates(records, settings), elapsed
+
+
+def _calibration(name: str, result: DedupResult, truth: Pairs) -> None:
+    """Mean stated probability against the observed share of true pairs."""
+    scored = [p for g in result.groups for p in g.pairs] + list(result.possible_matches)
+    bands = ((0.5, 0.9), (0.9, 0.99), (0.99, 0.9999), (0.9999, 1.01))
+    for low, high in bands:
+        inside = [p for p in scored if low <= p.evidence.probability < high]
+        if not inside:
+            continue
+        stated = sum(p.evidence.probability for p in inside) / len(inside)
+        observed = sum(_ordered(p.record_a, p.record_b) in truth for p in inside) / len(
+            inside
+        )
+        CALIBRATION.append(
+            (name, f"[{low}, {min(high, 1.0)})", len(inside), stated, observed)
+        )
 
 
 # -- Splink (DuckDB) ---------------------------------------------------------
@@ -194,9 +222,13 @@ def run_splink(frame: pd.DataFrame) -> tuple[Pairs, Pairs, float]:
     predictions = linker.inference.predict(threshold_match_probability=0.0)
     table = predictions.as_pandas_dataframe()
     elapsed = time.perf_counter() - start
-    candidates = {_ordered(a, b) for a, b in zip(table.rec_id_l, table.rec_id_r, strict=False)}
+    candidates = {
+        _ordered(a, b) for a, b in zip(table.rec_id_l, table.rec_id_r, strict=False)
+    }
     chosen = table[table.match_probability >= 0.9]
-    found = {_ordered(a, b) for a, b in zip(chosen.rec_id_l, chosen.rec_id_r, strict=False)}
+    found = {
+        _ordered(a, b) for a, b in zip(chosen.rec_id_l, chosen.rec_id_r, strict=False)
+    }
     return found, candidates, elapsed
 
 
@@ -239,7 +271,7 @@ def febrl_table() -> None:
     for name in ("FEBRL3", "FEBRL4"):
         frame = load(name)
         truth = true_pairs(frame.rec_id, febrl_entity)
-        found, candidates, seconds = run_cims(frame)
+        found, candidates, seconds = run_cims(frame, name, truth)
         rows.append((name, "CIMS", scores(found, candidates, truth), seconds))
         found, candidates, seconds = run_splink(frame)
         rows.append(
@@ -265,6 +297,12 @@ def febrl_table() -> None:
             f"{data:7} {engine:21} {s['candidates']:>10.0f} {s['completeness']:7.4f} "
             f"{s['precision']:7.4f} {s['recall']:7.4f} {s['f1']:7.4f} {seconds:7.2f}"
         )
+    print("\nCIMS calibration (pairs scored 0.5 or more)")
+    print(
+        f"{'data':7} {'probability band':18} {'pairs':>6} {'stated':>8} {'observed':>8}"
+    )
+    for data, band, count, stated, observed in CALIBRATION:
+        print(f"{data:7} {band:18} {count:>6} {stated:8.4f} {observed:8.4f}")
 
 
 def scale_one(count: int) -> dict[str, float]:

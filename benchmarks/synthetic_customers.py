@@ -322,7 +322,8 @@ def _person(
     phone = f"+447{rng.randint(100000000, 999999999)}"
     street = f"{rng.randint(1, 250)} {rng.choice(STREETS)} {rng.choice(STREET_TYPES)}"
     area = rng.choice("ABCEGHKLMNPRSTW") + rng.choice("ABCDEHLMNRSTWY")
-    postcode = f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    inward = "".join(rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
+    postcode = f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{inward}"
     return {
         "record_id": f"p{pid}-0",
         "given_name": given,
@@ -390,9 +391,8 @@ def _damage(rng: random.Random, record: dict[str, str], copy: int) -> dict[str, 
         elif kind == 12:
             dup["phone"] = f"+447{rng.randint(100000000, 999999999)}"
         else:
-            dup["email"] = (
-                f"{record['given_name'].lower()}{rng.randint(1, 99)}@{rng.choice(PROVIDERS)}"
-            )
+            mailbox = f"{record['given_name'].lower()}{rng.randint(1, 99)}"
+            dup["email"] = f"{mailbox}@{rng.choice(PROVIDERS)}"
     return dup
 
 

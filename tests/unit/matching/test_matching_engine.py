@@ -11,6 +11,7 @@ from cims.domain.matching import (
     find_duplicates,
     score_pair,
 )
+from cims.domain.matching.clustering import cluster
 
 
 def person(record_id, **fields):
@@ -144,10 +145,23 @@ def test_a_weak_link_does_not_chain_two_people_together():
 
     result = find_duplicates([one, two, three], settings)
 
-    grouped = {record_id for g in result.groups for record_id in g.record_ids}
-    assert not {"1", "3"} <= grouped or all(
-        not {"1", "3"} <= set(g.record_ids) for g in result.groups
+    assert all(not {"1", "3"} <= set(g.record_ids) for g in result.groups)
+
+
+def test_groups_merge_only_when_every_cross_pair_has_evidence():
+    strong = {(0, 1): 0.999, (1, 2): 0.995, (0, 2): 0.01}
+
+    groups, refused = cluster(
+        3,
+        [(0.999, 0, 1), (0.995, 1, 2)],
+        lambda a, b: strong[(min(a, b), max(a, b))],
+        floor=0.5,
+        bar=0.99,
+        max_group_size=50,
     )
+
+    assert groups == [[0, 1]]
+    assert refused == [(0.995, 1, 2)]
 
 
 def test_duplicate_record_ids_are_refused():
