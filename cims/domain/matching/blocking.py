@@ -125,6 +125,15 @@ def blocking_rules(
 
 
 @attrs.define
+class _RuleTally:
+    rule: str
+    blocks: int = 0
+    pairs: int = 0
+    capped_blocks: int = 0
+    largest_block: int = 0
+
+
+@attrs.frozen
 class RuleReport:
     """What one blocking rule did."""
 
@@ -153,7 +162,7 @@ class Blocker:
         self._window = window
         self._training_pairs = training_pairs
         self._rng = random.Random(seed)
-        self.reports = [RuleReport(r.name) for r in self.rules]
+        self._tallies = [_RuleTally(r.name) for r in self.rules]
         # Per rule, a sample of *all* its pairs (also those an earlier rule
         # took): the unbiased material for estimating m rule by rule.
         self.training: list[list[tuple[int, int]]] = [[] for _ in self.rules]
@@ -175,7 +184,7 @@ class Blocker:
                     blocks.setdefault(key, []).append(index)
             big: set[int] = set()
             oversized.append(big)
-            report = self.reports[r]
+            report = self._tallies[r]
             rate = self._training_rate(blocks.values())
             sample = self.training[r]
 
@@ -197,6 +206,10 @@ class Blocker:
                         windowed.add((i, j))
                     report.pairs += 1
                     yield i, j, r
+
+    @property
+    def reports(self) -> tuple[RuleReport, ...]:
+        return tuple(RuleReport(**attrs.asdict(t)) for t in self._tallies)
 
     def _training_rate(self, blocks: Iterable[list[int]]) -> float:
         if not self._training_pairs:

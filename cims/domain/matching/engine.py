@@ -361,7 +361,7 @@ def find_duplicates(
     stats = DedupStats(
         records=len(features),
         candidate_pairs=candidate_pairs,
-        blocking=tuple(blocker.reports),
+        blocking=blocker.reports,
         capped_blocks=sum(r.capped_blocks for r in blocker.reports),
         refused_merges=len(refused),
         parameters=chosen,
