@@ -8,6 +8,7 @@ import re
 from .outcome import RULES_VERSION, CleansingOutcome
 from .text import collapse_spaces
 
+# LIMITATION: month names are read in English only.
 MONTHS = {
     "jan": 1,
     "feb": 2,

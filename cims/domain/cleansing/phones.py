@@ -69,7 +69,11 @@ def _kept(
 
 def phone_key(value: str) -> str:
     """Matching key: the last nine digits, so "+44 7700 900123" meets
-    "07700 900123" without parsing. Extensions are not part of the key."""
+    "07700 900123" without parsing. Extensions are not part of the key.
+
+    LIMITATION: numbers from different countries that end alike share a key;
+    the key only brings records together for comparison, it decides nothing.
+    """
     main = value.lower().split("ext")[0].split("x")[0].split(";")[0]
     digits = "".join(c for c in main if c.isdigit() and c.isascii())
     return digits[-9:]

@@ -13,6 +13,12 @@ How the parameters are found (when `estimate_parameters` is on):
 
 Weights are log2(m/u) bits; a missing value gives no weight. The match
 probability is the logistic of (prior log-odds + sum of weights).
+
+LIMITATION: no term-frequency adjustment: agreeing on "Smith" weighs the
+same as agreeing on a rare surname. Fields are taken as independent given
+the match status (apart from the location group below); on heavily damaged
+data that makes mid-range probabilities overconfident (see the calibration
+table in benchmarks/bench_dedup.py), while the extremes hold.
 """
 
 from __future__ import annotations
