@@ -6,17 +6,14 @@ from typing import Literal
 
 import attrs
 
-from ..cleansing.outcome import RULES_VERSION
+from cims.domain.cleansing.outcome import RULES_VERSION
+from cims.domain.errors import InvalidInput
 
 ExtraKind = Literal["identifier", "text", "exact"]
 
 
-class MatchSettingsError(ValueError):
-    """A setting is out of range.
-
-    LIMITATION: cims.domain.errors is not on this branch yet; the lead is to
-    re-base this on the caller's-mistake subclass of CimsError.
-    """
+class MatchSettingsError(InvalidInput):
+    """A setting is out of range."""
 
 
 def _probability(
