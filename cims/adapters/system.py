@@ -8,8 +8,12 @@ import threading
 import time
 import uuid
 
+__all__ = ["SystemClock", "TimeOrderedIds"]
+
 
 class SystemClock:
+    """Implements the Clock port: the current time in UTC."""
+
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 

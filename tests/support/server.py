@@ -81,6 +81,7 @@ def _wait_until_healthy(
         try:
             if requests.get(f"{base_url}/health", timeout=1).ok:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Starting up (loading the sanctions list) on a busy machine.
             time.sleep(0.2)
     raise RuntimeError(f"cims serve did not become healthy:\n{log_path.read_text()}")

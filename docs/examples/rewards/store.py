@@ -1,0 +1,232 @@
+"""Our own storage adapter for the CIMS core: everything in one shelve file.
+
+It implements the ports in `cims.ports.outbound` (customers, KYC cases,
+idempotency keys and the event outbox, changed together in a unit of work)
+and the outbox reader the relay uses. The shared storage contract suite,
+`cims.testing.storage_contract.StorageContract`, checks that it behaves like
+CIMS's own adapters.
+
+LIMITATION: one process only (shelve files must not be opened twice), and
+every unit of work runs alone under one lock. Fine for a small service;
+use CIMS's SQL adapter for more.
+"""
+
+from __future__ import annotations
+
+import bisect
+import shelve
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from cims.adapters.system import SystemClock
+from cims.domain.customer import Customer
+from cims.domain.errors import VersionConflict
+from cims.domain.events import DomainEvent
+from cims.domain.kyc import KycCase
+from cims.domain.search_keys import search_keys
+from cims.ports.outbound import (
+    Clock,
+    CustomerPage,
+    CustomerQuery,
+    IdempotentResponse,
+    OutboxMessage,
+)
+
+_DELETED = object()
+
+
+class ShelveStore:
+    """Customers, KYC cases, idempotency keys and the outbox in one shelve file."""
+
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+        self.lock = threading.RLock()
+        self.clock = clock or SystemClock()
+        self.shelf = shelve.open(str(path))  # noqa: SIM115 - closed by close()
+        self.customer_ids = sorted(_ids(self.shelf, "customer/"))
+        # Outbox positions in commit order, and those not yet published.
+        self.positions = sorted(int(p) for p in _ids(self.shelf, "outbox/"))
+        self.unpublished = [
+            p for p in self.positions if not self.shelf[_outbox_key(p)][1]
+        ]
+
+    def unit_of_work(self) -> ShelveUnitOfWork:
+        return ShelveUnitOfWork(self)
+
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        with self.lock:
+            return [self.shelf[_outbox_key(p)][0] for p in self.unpublished[:limit]]
+
+    def mark_published(self, positions: Sequence[int]) -> None:
+        with self.lock:
+            for position in positions:
+                message, _published = self.shelf[_outbox_key(position)]
+                self.shelf[_outbox_key(position)] = (message, True)
+            done = set(positions)
+            self.unpublished = [p for p in self.unpublished if p not in done]
+            self.shelf.sync()
+
+    def close(self) -> None:
+        self.shelf.close()
+
+
+class ShelveUnitOfWork:
+    """Holds the store's lock from `with` to the end; stages writes until commit."""
+
+    def __init__(self, store: ShelveStore) -> None:
+        self.store = store
+        self.staged: dict[str, Any] = {}
+        self.events: list[DomainEvent] = []
+        self.customers = ShelveCustomers(self)
+        self.kyc = ShelveKycCases(self)
+        self.outbox = self  # the outbox port is just `add(events)`
+        self.idempotency = ShelveIdempotencyKeys(self)
+
+    def __enter__(self) -> Self:
+        self.store.lock.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Whatever was not committed is dropped: that is the rollback.
+        self.staged.clear()
+        self.events.clear()
+        self.store.lock.release()
+
+    def read(self, key: str) -> Any:
+        value = self.staged.get(key, self.store.shelf.get(key))
+        return None if value is _DELETED else value
+
+    def add(self, events: Sequence[DomainEvent]) -> None:
+        self.events.extend(events)
+
+    def commit(self) -> None:
+        store = self.store
+        for key, value in self.staged.items():
+            customer_id = key.removeprefix("customer/")
+            if value is _DELETED:
+                if key in store.shelf:
+                    del store.shelf[key]
+                    store.customer_ids.remove(customer_id)
+                continue
+            if key.startswith("customer/") and key not in store.shelf:
+                bisect.insort(store.customer_ids, customer_id)
+            store.shelf[key] = value
+
+        now = store.clock.now()
+        for event in self.events:
+            position = (store.positions[-1] if store.positions else 0) + 1
+            message = OutboxMessage(
+                position, event.topic, event.customer_id, event.to_message(), now
+            )
+            store.shelf[_outbox_key(position)] = (message, False)
+            store.positions.append(position)
+            store.unpublished.append(position)
+
+        store.shelf.sync()
+        self.staged.clear()
+        self.events.clear()
+
+
+class ShelveCustomers:
+    """The CustomerRepository port."""
+
+    def __init__(self, uow: ShelveUnitOfWork) -> None:
+        self.uow = uow
+
+    def get(self, customer_id: str) -> Customer | None:
+        return self.uow.read(f"customer/{customer_id}")
+
+    def add(self, customer: Customer) -> None:
+        current = self.get(customer.id)
+        if current is not None:
+            raise VersionConflict(customer.id, 0, current.version)
+        self.uow.staged[f"customer/{customer.id}"] = customer
+
+    def update(self, customer: Customer, expected_version: int) -> None:
+        self._check(customer.id, expected_version)
+        self.uow.staged[f"customer/{customer.id}"] = customer
+
+    def remove(self, customer_id: str, expected_version: int) -> None:
+        self._check(customer_id, expected_version)
+        self.uow.staged[f"customer/{customer_id}"] = _DELETED
+
+    def list(self, query: CustomerQuery) -> CustomerPage:
+        ids = self.uow.store.customer_ids
+        start = bisect.bisect_right(ids, query.after) if query.after else 0
+        found: list[Customer] = []
+        for customer_id in ids[start:]:
+            customer = self.get(customer_id)
+            if customer is not None and _matches(customer, query):
+                found.append(customer)
+                if len(found) > query.limit:
+                    break
+        page = found[: query.limit]
+        more = len(found) > query.limit
+        return CustomerPage(page, page[-1].id if more else None)
+
+    def _check(self, customer_id: str, expected_version: int) -> None:
+        current = self.get(customer_id)
+        actual = current.version if current is not None else None
+        if actual != expected_version:
+            raise VersionConflict(customer_id, expected_version, actual)
+
+
+class ShelveKycCases:
+    """The KycRepository port."""
+
+    def __init__(self, uow: ShelveUnitOfWork) -> None:
+        self.uow = uow
+
+    def get(self, customer_id: str) -> KycCase | None:
+        return self.uow.read(f"kyc/{customer_id}")
+
+    def add(self, case: KycCase) -> None:
+        current = self.get(case.customer_id)
+        if current is not None:
+            raise VersionConflict(case.customer_id, 0, current.version)
+        self.uow.staged[f"kyc/{case.customer_id}"] = case
+
+    def update(self, case: KycCase, expected_version: int) -> None:
+        current = self.get(case.customer_id)
+        actual = current.version if current is not None else None
+        if actual != expected_version:
+            raise VersionConflict(case.customer_id, expected_version, actual)
+        self.uow.staged[f"kyc/{case.customer_id}"] = case
+
+
+class ShelveIdempotencyKeys:
+    """The IdempotencyStore port."""
+
+    def __init__(self, uow: ShelveUnitOfWork) -> None:
+        self.uow = uow
+
+    def get(self, key: str) -> IdempotentResponse | None:
+        return self.uow.read(f"idempotency/{key}")
+
+    def put(self, response: IdempotentResponse) -> None:
+        self.uow.staged[f"idempotency/{response.key}"] = response
+
+
+def _matches(customer: Customer, query: CustomerQuery) -> bool:
+    keys = search_keys(customer)
+    return (
+        query.email in (None, keys.email)
+        and query.phone in (None, keys.phone)
+        and query.last_name in (None, keys.last_name)
+        and query.kyc_status in (None, customer.kyc_status)
+    )
+
+
+def _ids(shelf: shelve.Shelf[Any], prefix: str) -> list[str]:
+    return [key.removeprefix(prefix) for key in shelf if key.startswith(prefix)]
+
+
+def _outbox_key(position: int) -> str:
+    return f"outbox/{position:012d}"
