@@ -16,6 +16,9 @@ from cims.ports.inbound.kyc import KycService, KycWorkflow
 from tests.support.customers import FixedClock, SequentialIds
 from tests.support.kyc import WATCHLIST
 
+# The fixtures CIMS offers teams (cims_core, cims_clock, ...), used here too.
+pytest_plugins = ["cims.testing.fixtures"]
+
 settings.register_profile(
     "dev",
     max_examples=50,

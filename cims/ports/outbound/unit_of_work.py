@@ -18,10 +18,19 @@ class UnitOfWork(Protocol):
     events included.
     """
 
-    customers: CustomerRepository
-    kyc: KycRepository
-    outbox: EventOutbox
-    idempotency: IdempotencyStore
+    # Read-only members, so an adapter's own repository classes satisfy them
+    # (a plain mutable attribute here would demand exactly these types).
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def kyc(self) -> KycRepository: ...
+
+    @property
+    def outbox(self) -> EventOutbox: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
 
     def __enter__(self) -> Self: ...
 

@@ -1,7 +1,8 @@
 """Our own storage adapter for the CIMS core: everything in one shelve file.
 
 It implements the ports in `cims.ports.outbound` (customers, KYC cases,
-idempotency keys and the event outbox, changed together in a unit of work)
+lineage, duplicate reviews, idempotency keys and the event outbox, changed
+together in a unit of work)
 and the outbox reader the relay uses. The shared storage contract suite,
 `cims.testing.storage_contract.StorageContract`, checks that it behaves like
 CIMS's own adapters.
@@ -25,7 +26,6 @@ from cims.adapters.system import SystemClock
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
-from cims.domain.kyc import KycCase
 from cims.domain.search_keys import search_keys
 from cims.ports.outbound import (
     Clock,
@@ -80,9 +80,11 @@ class ShelveUnitOfWork:
         self.staged: dict[str, Any] = {}
         self.events: list[DomainEvent] = []
         self.customers = ShelveCustomers(self)
-        self.kyc = ShelveKycCases(self)
-        self.outbox = self  # the outbox port is just `add(events)`
+        self.kyc = Versioned(self, "kyc/", "customer_id")
+        self.lineage = Versioned(self, "lineage/", "customer_id")
+        self.reviews = ShelveReviews(self)
         self.idempotency = ShelveIdempotencyKeys(self)
+        self.outbox = self  # the outbox port is just `add(events)`
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()
@@ -134,28 +136,49 @@ class ShelveUnitOfWork:
         self.events.clear()
 
 
-class ShelveCustomers:
+class Versioned:
+    """A repository of versioned records stored under `prefix` + their id.
+
+    The KYC case, lineage and review repository ports all look like this:
+    `add` stores version 1, `update` checks the version it replaces.
+    """
+
+    def __init__(self, uow: ShelveUnitOfWork, prefix: str, id_field: str) -> None:
+        self.uow = uow
+        self.prefix = prefix
+        self.id_field = id_field
+
+    def get(self, record_id: str) -> Any:
+        return self.uow.read(self.prefix + record_id)
+
+    def add(self, record: Any) -> None:
+        record_id = getattr(record, self.id_field)
+        current = self.get(record_id)
+        if current is not None:
+            raise VersionConflict(record_id, 0, current.version)
+        self.uow.staged[self.prefix + record_id] = record
+
+    def update(self, record: Any, expected_version: int) -> None:
+        record_id = getattr(record, self.id_field)
+        self._check(record_id, expected_version)
+        self.uow.staged[self.prefix + record_id] = record
+
+    def _check(self, record_id: str, expected_version: int) -> None:
+        current = self.get(record_id)
+        actual = current.version if current is not None else None
+        if actual != expected_version:
+            raise VersionConflict(record_id, expected_version, actual)
+
+
+class ShelveCustomers(Versioned):
     """The CustomerRepository port."""
 
     def __init__(self, uow: ShelveUnitOfWork) -> None:
-        self.uow = uow
-
-    def get(self, customer_id: str) -> Customer | None:
-        return self.uow.read(f"customer/{customer_id}")
-
-    def add(self, customer: Customer) -> None:
-        current = self.get(customer.id)
-        if current is not None:
-            raise VersionConflict(customer.id, 0, current.version)
-        self.uow.staged[f"customer/{customer.id}"] = customer
-
-    def update(self, customer: Customer, expected_version: int) -> None:
-        self._check(customer.id, expected_version)
-        self.uow.staged[f"customer/{customer.id}"] = customer
+        super().__init__(uow, "customer/", "id")
 
     def remove(self, customer_id: str, expected_version: int) -> None:
         self._check(customer_id, expected_version)
-        self.uow.staged[f"customer/{customer_id}"] = _DELETED
+        self.uow.staged[self.prefix + customer_id] = _DELETED
 
     def list(self, query: CustomerQuery) -> CustomerPage:
         ids = self.uow.store.customer_ids
@@ -171,34 +194,24 @@ class ShelveCustomers:
         more = len(found) > query.limit
         return CustomerPage(page, page[-1].id if more else None)
 
-    def _check(self, customer_id: str, expected_version: int) -> None:
-        current = self.get(customer_id)
-        actual = current.version if current is not None else None
-        if actual != expected_version:
-            raise VersionConflict(customer_id, expected_version, actual)
 
-
-class ShelveKycCases:
-    """The KycRepository port."""
+class ShelveReviews(Versioned):
+    """The duplicate-review queue: versioned reviews listed by status."""
 
     def __init__(self, uow: ShelveUnitOfWork) -> None:
-        self.uow = uow
+        super().__init__(uow, "review/", "pair_id")
 
-    def get(self, customer_id: str) -> KycCase | None:
-        return self.uow.read(f"kyc/{customer_id}")
-
-    def add(self, case: KycCase) -> None:
-        current = self.get(case.customer_id)
-        if current is not None:
-            raise VersionConflict(case.customer_id, 0, current.version)
-        self.uow.staged[f"kyc/{case.customer_id}"] = case
-
-    def update(self, case: KycCase, expected_version: int) -> None:
-        current = self.get(case.customer_id)
-        actual = current.version if current is not None else None
-        if actual != expected_version:
-            raise VersionConflict(case.customer_id, expected_version, actual)
-        self.uow.staged[f"kyc/{case.customer_id}"] = case
+    def list(self, status: str, after: str | None, limit: int) -> list[Any]:
+        keys = {k for k in self.uow.store.shelf if k.startswith(self.prefix)}
+        keys |= {k for k in self.uow.staged if k.startswith(self.prefix)}
+        reviews = sorted(
+            (self.uow.read(key) for key in keys), key=lambda review: review.pair_id
+        )
+        return [
+            review
+            for review in reviews
+            if review.status == status and (after is None or review.pair_id > after)
+        ][:limit]
 
 
 class ShelveIdempotencyKeys:

@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cims.domain.matching import PersonRecord, find_duplicates, score_pair
+from cims.testing.near_duplicates import near_duplicates, person_record, unrelated_to
+from cims.testing.strategies import customer_documents
 
 names = st.sampled_from(["Ann", "Anne", "Bob", "Robert", "Zoë", "Li", "O'Brien"])
 surnames = st.sampled_from(["Smith", "Smyth", "Jones", "van der Berg", "Nowak"])
@@ -104,3 +106,18 @@ def test_duplicate_groups_do_not_depend_on_input_order(records, rng):
 
     assert [g.record_ids for g in first.groups] == [g.record_ids for g in second.groups]
     assert first.possible_matches == second.possible_matches
+
+
+@settings(deadline=None)
+@given(st.data())
+def test_a_near_duplicate_scores_above_an_unrelated_person(data):
+    # One variation at a time: two at once (an initial and a move, say) can
+    # leave less in common than two strangers who share a nationality.
+    original = data.draw(customer_documents())
+    pair = data.draw(near_duplicates(original, max_variations=1))
+    stranger = data.draw(customer_documents().filter(unrelated_to(original)))
+
+    same = score_pair(person_record(original, "a"), person_record(pair.duplicate, "b"))
+    other = score_pair(person_record(original, "a"), person_record(stranger, "c"))
+
+    assert same.evidence.probability > other.evidence.probability, pair.variations

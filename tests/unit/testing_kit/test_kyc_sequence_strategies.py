@@ -1,0 +1,46 @@
+"""KYC command and event strategies: legal paths, rules kept under any order."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from cims import build_core, screening_against
+from cims.domain.kyc import allowed_from
+from cims.domain.values import KycStatus
+from cims.testing.doubles import FixedClock, SequentialIds
+from cims.testing.kyc_sequences import (
+    kyc_command_sequences,
+    kyc_status_events,
+    run_kyc_commands,
+)
+from tests.support.kyc import WATCHLIST
+
+
+@given(kyc_status_events())
+def test_status_events_walk_the_kyc_state_machine_from_pending(messages):
+    status = KycStatus.PENDING
+    for message in messages:
+        assert message["event"] == "KYC_STATUS_CHANGED"
+        assert message["from"] == status.value
+        status = KycStatus(message["to"])
+        assert status in allowed_from(KycStatus(message["from"]))
+    assert len({m["eventId"] for m in messages}) == len(messages)
+
+
+@settings(max_examples=30, deadline=None)
+@given(kyc_command_sequences(names=[("Jane", "Roe"), ("Zoran", "Drakovic")]))
+def test_no_command_sequence_verifies_a_customer_with_an_open_hit(commands):
+    clock = FixedClock()
+    core = build_core(
+        screener=screening_against(WATCHLIST), clock=clock, ids=SequentialIds()
+    )
+    customer_id = core.customers.register(
+        {"firstName": "Jane", "lastName": "Roe"}
+    ).customer_id
+
+    for outcome in run_kyc_commands(core, customer_id, commands, clock):
+        if outcome.status is KycStatus.VERIFIED:
+            open_hits = [
+                h for h in core.kyc.hits(customer_id) if h.status.value == "open"
+            ]
+            assert not open_hits, outcome
