@@ -35,7 +35,7 @@ def unit(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.4")
-    session.run("ruff", "check", "cims", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "cims", "tests", "benchmarks", "docs", "noxfile.py")
 
 
 @nox.session(python=PYTHON)
@@ -43,6 +43,13 @@ def typecheck(session: nox.Session) -> None:
     """mypy: strict on the domain and the ports, default elsewhere."""
     session.install("-e", ".[test]", "mypy>=1.9", "types-requests", "types-PyYAML")
     session.run("mypy", "cims")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """The documentation site, built strictly: any warning fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session(python=PYTHON)
