@@ -25,6 +25,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from cims.adapters.kafka.backoff import Backoff
+from cims.adapters.kafka.clients import create_client
 from cims.adapters.kafka.dedup import ProcessedEvents, RecentEventIds
 from cims.adapters.kafka.publisher import abandon
 from cims.adapters.kafka.settings import KafkaSettings
@@ -155,8 +156,9 @@ class EventConsumer:
     def _connected(self) -> Any:
         if self._consumer is None:
             try:
-                consumer = self._consumer_factory(
-                    **self._settings.consumer_config(self._group_id)
+                consumer = create_client(
+                    self._consumer_factory,
+                    **self._settings.consumer_config(self._group_id),
                 )
             except KafkaError as ex:
                 raise _unavailable(self._settings, "cannot connect", ex) from ex
@@ -229,8 +231,8 @@ class EventConsumer:
         ]
         try:
             if self._producer is None:
-                self._producer = self._producer_factory(
-                    **self._settings.producer_config()
+                self._producer = create_client(
+                    self._producer_factory, **self._settings.producer_config()
                 )
             future = self._producer.send(
                 topic, key=record.key, value=record.value, headers=headers

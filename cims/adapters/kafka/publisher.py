@@ -16,6 +16,7 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from cims.adapters.kafka.clients import create_client
 from cims.adapters.kafka.settings import KafkaSettings
 from cims.domain.errors import ServiceUnavailable
 from cims.ports.outbound.events import OutboxMessage
@@ -96,7 +97,9 @@ class KafkaEventPublisher:
 
     def _connected(self) -> Any:
         if self._producer is None:
-            self._producer = self._producer_factory(**self._settings.producer_config())
+            self._producer = create_client(
+                self._producer_factory, **self._settings.producer_config()
+            )
         return self._producer
 
     def _discard_producer(self) -> None:

@@ -249,6 +249,13 @@ def _check(settings: KafkaSettings) -> None:
     ):
         if path is not None and not os.path.isfile(path):
             raise KafkaConfigError(PREFIX + variable, "a readable file", path)
+    if settings.delivery_timeout_ms <= settings.request_timeout_ms + settings.linger_ms:
+        raise KafkaConfigError(
+            PREFIX + "DELIVERY_TIMEOUT_MS",
+            "more than REQUEST_TIMEOUT_MS + LINGER_MS "
+            f"({settings.request_timeout_ms + settings.linger_ms} ms)",
+            str(settings.delivery_timeout_ms),
+        )
     if settings.heartbeat_interval_ms * 3 > settings.session_timeout_ms:
         raise KafkaConfigError(
             PREFIX + "HEARTBEAT_INTERVAL_MS",

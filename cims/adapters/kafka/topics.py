@@ -9,6 +9,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from cims.adapters.kafka.clients import create_client
 from cims.adapters.kafka.consumer import dead_letter_topic
 from cims.adapters.kafka.settings import KafkaSettings
 from cims.domain.errors import ServiceUnavailable
@@ -40,7 +41,7 @@ def ensure_topics(
         wanted += [dead_letter_topic(name) for name in wanted]
 
     try:
-        admin = KafkaAdminClient(**settings.client_config())
+        admin = create_client(KafkaAdminClient, **settings.client_config())
     except KafkaError as ex:
         raise ServiceUnavailable("kafka", f"cannot create topics: {ex}") from ex
     try:
