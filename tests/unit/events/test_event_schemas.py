@@ -87,7 +87,7 @@ def messages_from_use_cases() -> list[dict[str, Any]]:
 
 def messages_built_directly() -> list[dict[str, Any]]:
     """Events no use case emits yet on this branch, built as the core would."""
-    base = {
+    base: dict[str, Any] = {
         "event_id": "01HX-event",
         "customer_id": "01HX-survivor",
         "occurred_at": NOW,
