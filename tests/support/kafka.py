@@ -143,8 +143,10 @@ class TcpProxy:
 class TansuBroker:
     """One Tansu process with in-memory storage."""
 
-    def __init__(self, binary: Path, advertised_port: int) -> None:
+    def __init__(self, binary: Path, advertised_port: int | None = None) -> None:
+        """Listen on a fresh port; advertise `advertised_port` (a proxy's) or it."""
         self.port = free_port()
+        advertised_port = advertised_port or self.port
         self.log_path = Path(tempfile.mkstemp(prefix="tansu-", suffix=".log")[1])
         self._log = self.log_path.open("w")
         self._process = subprocess.Popen(

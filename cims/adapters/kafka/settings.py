@@ -55,6 +55,7 @@ class KafkaSettings:
     session_timeout_ms: int = 6_000
     heartbeat_interval_ms: int = 2_000
     max_poll_interval_ms: int = 300_000
+    fetch_max_wait_ms: int = 100
 
     def __attrs_post_init__(self) -> None:
         _check(self)
@@ -112,6 +113,7 @@ class KafkaSettings:
             "session_timeout_ms": self.session_timeout_ms,
             "heartbeat_interval_ms": self.heartbeat_interval_ms,
             "max_poll_interval_ms": self.max_poll_interval_ms,
+            "fetch_max_wait_ms": self.fetch_max_wait_ms,
             "bootstrap_timeout_ms": self.request_timeout_ms,
         }
 
@@ -169,6 +171,7 @@ _INT_VARIABLES = {
     "session_timeout_ms": "SESSION_TIMEOUT_MS",
     "heartbeat_interval_ms": "HEARTBEAT_INTERVAL_MS",
     "max_poll_interval_ms": "MAX_POLL_INTERVAL_MS",
+    "fetch_max_wait_ms": "FETCH_MAX_WAIT_MS",
 }
 
 
