@@ -17,6 +17,11 @@ def create_client(factory: Callable[..., Any], **config: Any) -> Any:
     retrying through an outage would leak two sockets per retry, so we hand
     the client its network layer through the documented `kafka_client`
     option and close it ourselves.
+
+    LIMITATION: kafka-python 3.0.12 also drops the socket of each refused
+    connection attempt without closing it; the garbage collector closes it
+    (with a ResourceWarning), so no descriptors pile up, but we cannot reach
+    those sockets to close them ourselves.
     """
     built: list[Any] = []
 

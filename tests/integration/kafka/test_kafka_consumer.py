@@ -18,7 +18,7 @@ from cims.adapters.kafka import (
 from cims.ports.inbound.relay import EventRelay
 from tests.support.customers import customer_document, memory_service
 from tests.support.events import Collected
-from tests.support.kafka import read_topic, wait_until
+from tests.support.kafka import read_topic, unique_group, wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -59,8 +59,9 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_partition_moves_
             raise RuntimeError("cannot apply this change to the CRM")
         handled(event)
 
+    group = unique_group("poison")
     consumer = EventConsumer(
-        settings, "poison-test", ["customer-updates"], handler, retry_delay=0.01
+        settings, group, ["customer-updates"], handler, retry_delay=0.01
     )
     stop, thread = run_in_thread(consumer)
     try:
@@ -85,7 +86,7 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_partition_moves_
     )
     assert headers["cims.dlq.topic"] == topic.encode()
     assert headers["cims.dlq.attempts"] == b"3"
-    assert sum(committed_offsets(settings, "poison-test", topic)) == 6
+    assert sum(committed_offsets(settings, group, topic)) == 6
 
 
 def test_a_message_that_is_not_json_is_dead_lettered_without_retrying(
@@ -100,7 +101,7 @@ def test_a_message_that_is_not_json_is_dead_lettered_without_retrying(
     calls: list[str] = []
     consumer = EventConsumer(
         settings,
-        "garbage-test",
+        unique_group("garbage"),
         ["customer-updates"],
         lambda e: calls.append(e["eventId"]),
     )
@@ -126,7 +127,9 @@ def test_an_event_delivered_twice_is_handled_once(settings: KafkaSettings) -> No
     publisher.publish(store.pending(10))
     publisher.close()
     handled = Collected()
-    consumer = EventConsumer(settings, "dedup-test", ["customer-updates"], handled)
+    consumer = EventConsumer(
+        settings, unique_group("dedup"), ["customer-updates"], handled
+    )
 
     stop, thread = run_in_thread(consumer)
     try:

@@ -20,7 +20,7 @@ from cims.ports.inbound.relay import EventRelay
 from cims.ports.outbound.events import OutboxMessage
 from tests.support.customers import customer_document, memory_service
 from tests.support.events import Collected, outbox_order, per_customer
-from tests.support.kafka import KafkaCluster, read_topic, wait_until
+from tests.support.kafka import KafkaCluster, read_topic, unique_group, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -39,7 +39,7 @@ def fast_settings(kafka: KafkaCluster, settings: KafkaSettings) -> KafkaSettings
 def consumer(fast_settings: KafkaSettings) -> Iterator[tuple[EventConsumer, Collected]]:
     collected = Collected()
     consumer = EventConsumer(
-        fast_settings, "fault-tests", ["customer-updates"], collected
+        fast_settings, unique_group("faults"), ["customer-updates"], collected
     )
     stop = threading.Event()
     thread = threading.Thread(
