@@ -1,4 +1,4 @@
-"""Customer documents and a deterministic clock and id factory for tests."""
+"""Customer documents, a deterministic clock and id factory, a memory service."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import itertools
 import threading
 import uuid
 from typing import Any
+
+from cims.adapters.memory import MemoryStore
+from cims.adapters.system import SystemClock, TimeOrderedIds
+from cims.ports.inbound.customers import CustomerService
 
 SEED_CUSTOMER: dict[str, Any] = {
     "firstName": "Jane",
@@ -43,3 +47,35 @@ class SequentialIds:
     def new_id(self) -> str:
         with self._lock:
             return str(uuid.UUID(int=next(self._counter)))
+
+
+def memory_service() -> tuple[MemoryStore, CustomerService]:
+    store = MemoryStore()
+    # The UnitOfWork protocol declares mutable attributes, which mypy checks
+    # invariantly, so MemoryUnitOfWork does not match it yet (reported).
+    unit_of_work = store.unit_of_work
+    return store, CustomerService(
+        unit_of_work,  # type: ignore[arg-type]
+        SystemClock(),
+        TimeOrderedIds(),
+    )
+
+
+def customer_document(n: int) -> dict[str, Any]:
+    return {
+        "firstName": "Ada" + _letters(n),
+        "lastName": "Lovelace",
+        "email": f"ada{n}@example.com",
+        "dateOfBirth": "1985-12-10",
+        "nationality": "GB",
+    }
+
+
+def _letters(n: int) -> str:
+    """A number spelled in lower-case letters, since names cannot hold digits."""
+    text = ""
+    while True:
+        n, digit = divmod(n, 26)
+        text = chr(ord("a") + digit) + text
+        if n == 0:
+            return text

@@ -321,10 +321,8 @@ def record_screening_failure(
 ) -> KycCase:
     """Screening could not run; the case cannot be verified until it does.
 
-    LIMITATION: the screening core cannot yet read names written only in
-    non-Latin scripts (Cyrillic, Arabic, CJK), so such customers stay
-    unverifiable until it transliterates them or their name is entered in
-    Latin script as well.
+    This happens when a name holds nothing screening can compare (only
+    punctuation, say); names in other scripts are transliterated first.
     """
     return attrs.evolve(
         case,

@@ -14,10 +14,14 @@ accidents do not decide a match:
    run-together "abdul"/"abdel" forms are split ("Abdulrahman" -> "abd rahman").
 6. A phonetic key (consonant skeleton) catches variants the table misses.
 
-LIMITATION: names in non-Latin scripts (Cyrillic, Arabic, Hangul) are not
-transliterated; NFKD leaves them as they are, so "Александр" does not meet
-"Aleksandr". LIMITATION: a particle run into the name ("Alhassan" for
-"al-Hassan") is not split off; the string metrics must bridge it.
+Names in other scripts are transliterated to Latin letters with anyascii
+("Александр" -> "aleksandr", "王" -> "wang") so they can meet the list's
+romanised names. LIMITATION: transliteration is generic, not per language;
+Arabic script loses its short vowels ("محمد" -> "mhmd"), so such names match
+the list's romanised forms only loosely.
+
+LIMITATION: a particle run into the name ("Alhassan" for "al-Hassan") is not
+split off; the string metrics must bridge it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
 from attrs import frozen
 
 from cims.domain.screening.variants import canonical_spelling
@@ -80,6 +85,10 @@ def fold_text(text: str) -> str:
     """Fold a name to lower-case ASCII words separated by single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNSPLIT_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if not stripped.isascii():
+        # Letters outside Latin (and Latin letters NFKD cannot split) become
+        # their usual Latin transliteration; spaces keep words apart.
+        stripped = " ".join(anyascii(word) for word in stripped.split())
     folded = stripped.casefold().translate(_UNSPLIT_LETTERS)
     folded = _APOSTROPHES.sub("", folded)
     return _NON_ALNUM.sub(" ", folded).strip()
