@@ -1,9 +1,11 @@
 """The code in the docs runs, so the docs cannot rot.
 
 Every ```python block of a page runs, in order, in one namespace per page,
-against a live `cims serve` (`BASE_URL`, `TOKEN`). Blocks fenced as ```py are
-shown but not run: they need a service the tests do not have (a real Kafka
-cluster, say), and each such page says so.
+against a live `cims serve` (`BASE_URL`, `TOKEN`), with docs/examples on the
+import path (see conftest.py). Blocks fenced as ```py are shown but not run:
+they need a service the tests do not have (a real Kafka cluster, say), and
+each such page says so; or they include a real module with
+`--8<-- "path"` (pymdownx.snippets), which its own tests run.
 """
 
 from __future__ import annotations
