@@ -2,7 +2,7 @@
 
 `build_core()` with no arguments gives a working core on the in-memory
 adapters; pass your own storage, event publisher, sanctions screener, clock or
-id factory to replace any of them::
+id factory to replace any of them:
 
     from cims import build_core
 

@@ -1,10 +1,10 @@
 """pytest fixtures for tests built on CIMS: a core on in-memory adapters.
 
-Load them in your `conftest.py`::
+Load them in your `conftest.py`:
 
     pytest_plugins = ["cims.testing.fixtures"]
 
-and ask for `cims_core` (or its parts) in a test::
+and ask for `cims_core` (or its parts) in a test:
 
     def test_a_new_customer_is_pending(cims_core):
         registration = cims_core.customers.register(

@@ -10,7 +10,7 @@ Two kinds of sequence:
   case can emit, as a consumer on the event bus receives them.
 
 For example, that no sequence of commands verifies a customer on the watch
-list without an officer clearing the hit::
+list without an officer clearing the hit:
 
     @given(kyc_command_sequences())
     def test_listed_people_are_not_verified_silently(commands):

@@ -1,7 +1,7 @@
 """Near-duplicates: the same person written down again, the ways real data shows.
 
 Draw a customer, then a near-duplicate of it, and check that your rule
-treats them as one person (and distinct people as two)::
+treats them as one person (and distinct people as two):
 
     from hypothesis import given
     from cims.testing.near_duplicates import near_duplicates

@@ -2,7 +2,7 @@
 
 A storage adapter's tests subclass `StorageContract` and provide a `store`
 fixture: a fresh, empty store with `unit_of_work()` and the outbox reader
-methods `pending(limit)` and `mark_published(positions)`::
+methods `pending(limit)` and `mark_published(positions)`:
 
     class TestMyStore(StorageContract):
         @pytest.fixture

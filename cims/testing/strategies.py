@@ -1,6 +1,6 @@
 """Hypothesis strategies for customer data that CIMS accepts, and data it rejects.
 
-Use them to property-test your own rules on top of CIMS::
+Use them to property-test your own rules on top of CIMS:
 
     from hypothesis import given
     from cims.testing.strategies import customer_documents
