@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox
 from cims.ports.outbound.idempotency import IdempotencyStore
 from cims.ports.outbound.kyc import KycRepository
@@ -19,6 +20,7 @@ class UnitOfWork(Protocol):
     """
 
     customers: CustomerRepository
+    activities: ActivityLog
     kyc: KycRepository
     outbox: EventOutbox
     idempotency: IdempotencyStore
