@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -141,3 +142,81 @@ def kyc_rescreen(settings: Settings) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.pass_obj
+def relay(settings: Settings) -> None:
+    """Relay committed events from the outbox to the event bus until SIGTERM."""
+    from cims.adapters.kafka import run_until_signalled
+
+    if settings.storage == "memory":
+        raise click.UsageError(
+            "an in-memory outbox lives inside `cims serve`; a separate relay "
+            "needs a database (CIMS_STORAGE=sql or mongo)"
+        )
+    container = build_container(settings)
+    try:
+        run_until_signalled(container.relay_runner())
+    finally:
+        container.store().close()
+        publisher = container.publisher()
+        if hasattr(publisher, "close"):
+            publisher.close()
+
+
+@main.command()
+@click.option("--group", "group_id", required=True, help="Kafka consumer group id.")
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    default=("customer-updates",),
+    show_default=True,
+    help="Repeat for several topics.",
+)
+@click.option(
+    "--handler",
+    default=None,
+    help="module:function called with each event (a dict); "
+    "default: print each event as one JSON line.",
+)
+@click.pass_obj
+def consume(
+    settings: Settings, group_id: str, topics: tuple[str, ...], handler: str | None
+) -> None:
+    """Consume CIMS events from Kafka: commit after handling, once per eventId."""
+    import json
+    import os
+    import signal
+    import threading
+
+    from cims.adapters.kafka import EventConsumer, from_env
+
+    def print_event(event: dict[str, object]) -> None:
+        click.echo(json.dumps(event, sort_keys=True))
+
+    callback = _load_handler(handler) if handler else print_event
+    consumer = EventConsumer(from_env(os.environ), group_id, topics, callback)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    consumer.run(stop)
+
+
+def _load_handler(path: str) -> Callable[[dict[str, object]], None]:
+    import importlib
+
+    module_name, _, function = path.partition(":")
+    if not module_name or not function:
+        raise click.BadParameter(
+            f"expected module:function, e.g. mybank.crm:on_event; got {path!r}",
+            param_hint="--handler",
+        )
+    try:
+        found = getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError) as error:
+        raise click.BadParameter(str(error), param_hint="--handler") from None
+    if not callable(found):
+        raise click.BadParameter(f"{path} is not callable", param_hint="--handler")
+    return found

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
+import os
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 import cims
+from cims.adapters.kafka import KafkaEventPublisher, RelayRunner
+from cims.adapters.kafka import from_env as kafka_from_env
 from cims.adapters.memory import MemoryEventBus, MemoryStore
 from cims.adapters.mongo import MongoStore
 from cims.adapters.sanctions.cached import CachedScreener
@@ -22,6 +24,7 @@ from cims.domain.kyc import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy
 from cims.domain.values import parse_country
 from cims.entrypoints.auth import TokenAuthority, local_secret
 from cims.entrypoints.settings import Settings
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService, KycWorkflow
 from cims.ports.inbound.relay import EventRelay
@@ -94,6 +97,9 @@ class Container(containers.DeclarativeContainer):
     publisher = providers.Selector(
         config.events,
         memory=providers.Singleton(MemoryEventBus),
+        kafka=providers.Singleton(
+            KafkaEventPublisher, providers.Callable(kafka_from_env, os.environ)
+        ),
     )
 
     policy = providers.Singleton(ValidationPolicy, default_region=config.default_region)
@@ -131,6 +137,12 @@ class Container(containers.DeclarativeContainer):
         kyc=kyc_workflow,
     )
     relay = providers.Factory(EventRelay, outbox=store, publisher=publisher)
+    relay_runner = providers.Factory(
+        RelayRunner, relay, poll_interval=config.relay_interval_seconds
+    )
+    activities = providers.Factory(
+        ActivityService, unit_of_work=store.provided.unit_of_work, clock=clock, ids=ids
+    )
 
     authority = providers.Singleton(
         TokenAuthority,
@@ -149,6 +161,7 @@ def build_container(settings: Settings) -> Container:
             "data_dir": settings.data_dir,
             "database_url": settings.effective_database_url,
             "migrate_on_start": settings.migrate_on_start,
+            "relay_interval_seconds": settings.relay_interval_seconds,
             "mongodb_url": settings.mongodb_url,
             "mongodb_database": settings.mongodb_database,
             "default_region": settings.default_region,
@@ -167,31 +180,3 @@ def build_container(settings: Settings) -> Container:
         }
     )
     return container
-
-
-class RelayThread(threading.Thread):
-    """Moves committed events from the outbox to the publisher, continuously."""
-
-    def __init__(self, relay: EventRelay, interval: float) -> None:
-        super().__init__(name="cims-relay", daemon=True)
-        self._relay = relay
-        self._interval = interval
-        self._stop = threading.Event()
-
-    def run(self) -> None:
-        log.info("event relay started, polling every %.1fs", self._interval)
-        while not self._stop.is_set():
-            try:
-                published = self._relay.relay_once()
-            except Exception:
-                log.exception(
-                    "event relay failed; events stay in the outbox and will be "
-                    "retried in %.1fs",
-                    self._interval,
-                )
-                published = 0
-            if not published:
-                self._stop.wait(self._interval)
-
-    def stop(self) -> None:
-        self._stop.set()

@@ -27,6 +27,7 @@ from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
 from cims.domain.kyc import KycPolicy
 from cims.domain.screening import ScreeningIndex, WatchlistEntry
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService, KycWorkflow
 from cims.ports.inbound.relay import EventRelay
@@ -66,6 +67,7 @@ class Core:
     Attributes:
         customers: register, read, replace, amend, remove and list customers.
         kyc: KYC cases: evidence, decisions, hit clearance, screening, expiry.
+        activities: the customer activity log (logins, contacts, product use).
         relay: moves committed events from the outbox to the publisher; call
             `relay_once()` yourself, or run it in a loop or thread.
         storage: the storage adapter the use cases run on.
@@ -74,6 +76,7 @@ class Core:
 
     customers: CustomerService
     kyc: KycService
+    activities: ActivityService
     relay: EventRelay
     storage: Storage
     publisher: EventPublisher
@@ -107,7 +110,8 @@ def build_core(
             `KycPolicy()`.
 
     Returns:
-        The core, with `customers`, `kyc` and `relay` ready to call.
+        The core, with `customers`, `kyc`, `activities` and `relay` ready
+        to call.
     """
     storage = storage if storage is not None else MemoryStore()
     publisher = publisher if publisher is not None else MemoryEventBus()
@@ -126,6 +130,7 @@ def build_core(
     return Core(
         customers=customers,
         kyc=KycService(storage.unit_of_work, workflow),
+        activities=ActivityService(storage.unit_of_work, clock, ids),
         relay=EventRelay(storage, publisher),
         storage=storage,
         publisher=publisher,

@@ -25,7 +25,8 @@ class Settings:
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str = "cims"
     events: str = "memory"
-    relay_interval_seconds: float = 0.5
+    relay_interval_seconds: float = 0.1
+    relay_in_serve: bool = True
     default_region: str = "US"
     jwt_secret: str = ""
     jwt_issuer: str = "cims"

@@ -10,7 +10,7 @@ import threading
 
 import falcon
 
-from cims.entrypoints.container import RelayThread, build_container
+from cims.entrypoints.container import build_container
 from cims.entrypoints.http import create_app
 from cims.entrypoints.settings import Settings, load_settings
 
@@ -24,8 +24,9 @@ def application(
     settings = settings or load_settings()
     container = build_container(settings)
 
-    relay = RelayThread(container.relay(), settings.relay_interval_seconds)
-    relay.start()
+    if settings.relay_in_serve:
+        # Every worker runs a relay; the outbox lease lets one publish at a time.
+        container.relay_runner().start_thread(threading.Event())
     # The sanctions list loads in the background; the app answers at once.
     threading.Thread(
         target=container.screener().warm_up, name="cims-sanctions", daemon=True
@@ -37,4 +38,5 @@ def application(
         container.authority(),
         container.kyc(),
         settings.max_body_bytes,
+        activities=container.activities(),
     )

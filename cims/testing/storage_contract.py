@@ -31,6 +31,7 @@ from cims.domain.customer import Customer, CustomerProfile, register_customer
 from cims.domain.errors import CustomerNotFound, DuplicateRequest, VersionConflict
 from cims.domain.events import CustomerCreated
 from cims.domain.values import KycStatus
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerFilters, CustomerService
 from cims.ports.inbound.kyc import Actor
 from cims.ports.outbound.events import OutboxMessage
@@ -60,6 +61,13 @@ def jane(**changes: Any) -> dict[str, Any]:
     }
     document.update(changes)
     return document
+
+
+def drain(store: Store) -> list[OutboxMessage]:
+    """Every pending message, marked published so the next drain is empty."""
+    messages = list(store.pending(1000))
+    store.mark_published([message.position for message in messages])
+    return messages
 
 
 def service_for(store: Store) -> CustomerService:
@@ -416,6 +424,50 @@ class StorageContract:
         assert len(listed) == len(set(listed)), "a customer was listed twice"
         assert present <= set(listed), "a customer present at the start was skipped"
         assert listed == sorted(listed)
+
+    # --- activity log -------------------------------------------------------
+
+    def test_activities_come_back_newest_first_and_page_by_id(
+        self, store: Store
+    ) -> None:
+        service = service_for(store)
+        customer_id = service.register(jane()).customer_id
+        other_id = service.register(jane(lastName="Other")).customer_id
+        activities = ActivityService(
+            store.unit_of_work, SystemClock(), TimeOrderedIds()
+        )
+        recorded = [
+            activities.record(
+                customer_id,
+                {"type": kind, "channel": "web", "details": {"n": n, "ok": True}},
+                "tester",
+            )
+            for n, kind in enumerate(["login", "contact", "product_use"])
+        ]
+        activities.record(other_id, {"type": "login"}, "tester")
+
+        newest = activities.history(customer_id, limit=2)
+        older = activities.history(customer_id, limit=2, before=newest[-1].activity_id)
+
+        assert [a.activity_id for a in [*newest, *older]] == [
+            a.activity_id for a in reversed(recorded)
+        ]
+        assert newest[0] == recorded[-1]
+
+    def test_an_activity_and_its_event_are_stored_together(self, store: Store) -> None:
+        service = service_for(store)
+        customer_id = service.register(jane()).customer_id
+        activities = ActivityService(
+            store.unit_of_work, SystemClock(), TimeOrderedIds()
+        )
+        before = len(drain(store))
+
+        activity = activities.record(customer_id, {"type": "login"}, "tester")
+
+        [message] = drain(store)
+        assert before >= 1
+        assert message.topic == "customer-activity"
+        assert message.value["details"]["activityId"] == activity.activity_id
 
     # --- outbox ---------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from falcon import testing
 
 from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http import create_app
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService
 
@@ -21,8 +22,18 @@ def authority() -> TokenAuthority:
 
 
 @pytest.fixture
-def app(customers: CustomerService, authority: TokenAuthority, kyc: KycService):
-    return create_app(customers, authority, kyc, max_body_bytes=10_000)
+def app(
+    customers: CustomerService,
+    authority: TokenAuthority,
+    kyc: KycService,
+    memory_store,
+    clock,
+    ids,
+):
+    activities = ActivityService(memory_store.unit_of_work, clock, ids)
+    return create_app(
+        customers, authority, kyc, max_body_bytes=10_000, activities=activities
+    )
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import Self
 
 import attrs
 
+from cims.domain.activity import Activity
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
@@ -47,6 +48,7 @@ class MemoryStore:
         self.idempotency: dict[str, IdempotentResponse] = {}
         # Cases are kept as their documents, as a database adapter would.
         self.kyc_cases: dict[str, dict[str, object]] = {}
+        self.activities: dict[str, list[Activity]] = {}
         self.committed = threading.Condition(self.lock)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
@@ -129,6 +131,22 @@ def _matches(customer: Customer, query: CustomerQuery) -> bool:
     )
 
 
+class MemoryActivityLog:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.staged: list[Activity] = []
+
+    def append(self, activity: Activity) -> None:
+        self.staged.append(activity)
+
+    def recent(
+        self, customer_id: str, limit: int, before: str | None = None
+    ) -> Sequence[Activity]:
+        stored = self._store.activities.get(customer_id, [])
+        older = [a for a in stored if before is None or a.activity_id < before]
+        return sorted(older, key=lambda a: a.activity_id, reverse=True)[:limit]
+
+
 class MemoryKycRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -179,6 +197,7 @@ class MemoryUnitOfWork:
     store: MemoryStore
     customers: MemoryCustomerRepository = attrs.field(init=False)
     kyc: MemoryKycRepository = attrs.field(init=False)
+    activities: MemoryActivityLog = attrs.field(init=False)
     outbox: MemoryOutbox = attrs.field(init=False)
     idempotency: MemoryIdempotencyStore = attrs.field(init=False)
 
@@ -186,6 +205,7 @@ class MemoryUnitOfWork:
         self.store.lock.acquire()
         self.customers = MemoryCustomerRepository(self.store)
         self.kyc = MemoryKycRepository(self.store)
+        self.activities = MemoryActivityLog(self.store)
         self.outbox = MemoryOutbox()
         self.idempotency = MemoryIdempotencyStore(self.store)
         return self
@@ -198,6 +218,7 @@ class MemoryUnitOfWork:
     ) -> None:
         self.customers.staged.clear()
         self.kyc.staged.clear()
+        self.activities.staged.clear()
         self.outbox.staged.clear()
         self.idempotency.staged.clear()
         self.store.lock.release()
@@ -228,9 +249,12 @@ class MemoryUnitOfWork:
             )
         store.idempotency.update(self.idempotency.staged)
         store.kyc_cases.update(self.kyc.staged)
+        for activity in self.activities.staged:
+            store.activities.setdefault(activity.customer_id, []).append(activity)
 
         self.customers.staged.clear()
         self.kyc.staged.clear()
+        self.activities.staged.clear()
         self.outbox.staged.clear()
         self.idempotency.staged.clear()
         store.committed.notify_all()

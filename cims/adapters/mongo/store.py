@@ -54,6 +54,7 @@ from pymongo import errors
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
 
+from cims.adapters.mongo.activity import ACTIVITIES, MongoActivityLog
 from cims.adapters.mongo.errors import storage_errors
 from cims.adapters.mongo.kyc import KYC_CASES, MongoKycRepository
 from cims.adapters.mongo.mapping import (
@@ -67,6 +68,7 @@ from cims.adapters.mongo.staging import SideRecord, StagedWrite
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
+from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox, OutboxMessage
 from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
 from cims.ports.outbound.kyc import KycRepository
@@ -136,6 +138,12 @@ def _indexes(
         pymongo.IndexModel(
             [("eventId", pymongo.ASCENDING)], name="event_id", unique=True
         ),
+    ]
+    indexes[ACTIVITIES] = [
+        pymongo.IndexModel(
+            [("customerId", pymongo.ASCENDING), ("_id", pymongo.DESCENDING)],
+            name="customer_newest_first",
+        )
     ]
     return indexes
 
@@ -347,6 +355,7 @@ class MongoUnitOfWork:
         # mutable, so mypy wants exactly these types, not subtypes.
         self.customers: CustomerRepository = MongoCustomerRepository(self)
         self.kyc: KycRepository = MongoKycRepository(self)
+        self.activities: ActivityLog = MongoActivityLog(self)
         self.outbox: EventOutbox = self._outbox
         self.idempotency: IdempotencyStore = self._idempotency
 

@@ -131,3 +131,18 @@ kyc_cases = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("document", sa.JSON, nullable=False),
 )
+
+# Customer activity: appended, never changed; read newest first per customer.
+customer_activities = sa.Table(
+    "customer_activities",
+    metadata,
+    sa.Column("id", CustomerId, primary_key=True),
+    sa.Column("customer_id", CustomerId, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("channel", sa.String(200), nullable=True),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Index(None, "customer_id", "id"),
+)

@@ -43,6 +43,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cims.adapters.sqlalchemy.activity import SqlActivityLog
 from cims.adapters.sqlalchemy.engine import build_engine
 from cims.adapters.sqlalchemy.errors import database_errors
 from cims.adapters.sqlalchemy.kyc import SqlKycRepository
@@ -61,6 +62,7 @@ from cims.adapters.sqlalchemy.translation import (
 from cims.domain.customer import Customer
 from cims.domain.errors import ServiceUnavailable, VersionConflict
 from cims.domain.events import DomainEvent
+from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox, OutboxMessage
 from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
 from cims.ports.outbound.kyc import KycRepository
@@ -414,6 +416,7 @@ class SqlUnitOfWork:
     # Typed as the ports: the UnitOfWork protocol's attributes are invariant.
     customers: CustomerRepository
     kyc: KycRepository
+    activities: ActivityLog
     outbox: EventOutbox
     idempotency: IdempotencyStore
 
@@ -429,6 +432,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self.customers = SqlCustomerRepository(connection, self._sql)
         self.kyc = SqlKycRepository(connection)
+        self.activities = SqlActivityLog(connection)
         self.outbox = SqlOutbox(connection, self._sql, self._now)
         self.idempotency = SqlIdempotencyStore(connection, self._sql)
         return self

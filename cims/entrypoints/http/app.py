@@ -7,6 +7,7 @@ from typing import Any
 import falcon
 
 from cims.entrypoints.auth import TokenAuthority
+from cims.entrypoints.http.activities import Activities
 from cims.entrypoints.http.customers import CustomerItem, Customers
 from cims.entrypoints.http.health import Health, OpenApi
 from cims.entrypoints.http.kyc import (
@@ -21,6 +22,7 @@ from cims.entrypoints.http.security import (
     AuthenticationMiddleware,
     RequestIdMiddleware,
 )
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService
 
@@ -30,6 +32,8 @@ def create_app(
     authority: TokenAuthority,
     kyc: KycService,
     max_body_bytes: int = 1_000_000,
+    *,
+    activities: ActivityService | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     middleware: list[Any] = [RequestIdMiddleware(), AuthenticationMiddleware(authority)]
     app = falcon.App(middleware=middleware)
@@ -51,4 +55,9 @@ def create_app(
     app.add_route(
         f"{case}/screening-hits/{{hit_id}}/clearance", HitClearance(kyc, max_body_bytes)
     )
+    if activities is not None:
+        app.add_route(
+            "/v1/customers/{customer_id}/activities",
+            Activities(activities, max_body_bytes),
+        )
     return app

@@ -1,5 +1,6 @@
 """The use cases CIMS offers: what a caller can ask the core to do."""
 
+from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import (
     CustomerFilters,
     CustomerService,
@@ -18,6 +19,7 @@ from cims.ports.inbound.relay import EventRelay
 __all__ = [
     "SCHEDULER",
     "SYSTEM",
+    "ActivityService",
     "Actor",
     "CustomerFilters",
     "CustomerService",

@@ -1,5 +1,6 @@
 """Protocols the use cases talk through; adapters implement them."""
 
+from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.events import (
     EventOutbox,
@@ -18,6 +19,7 @@ from cims.ports.outbound.sanctions import SanctionsList, SanctionsScreener
 from cims.ports.outbound.unit_of_work import UnitOfWork
 
 __all__ = [
+    "ActivityLog",
     "Clock",
     "CustomerPage",
     "CustomerQuery",

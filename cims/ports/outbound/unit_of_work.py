@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox
 from cims.ports.outbound.idempotency import IdempotencyStore
 from cims.ports.outbound.kyc import KycRepository
@@ -22,6 +23,9 @@ class UnitOfWork(Protocol):
     # (a plain mutable attribute here would demand exactly these types).
     @property
     def customers(self) -> CustomerRepository: ...
+
+    @property
+    def activities(self) -> ActivityLog: ...
 
     @property
     def kyc(self) -> KycRepository: ...

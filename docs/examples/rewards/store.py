@@ -1,8 +1,8 @@
 """Our own storage adapter for the CIMS core: everything in one shelve file.
 
-It implements the ports in `cims.ports.outbound` (customers, KYC cases,
-lineage, duplicate reviews, idempotency keys and the event outbox, changed
-together in a unit of work)
+It implements the ports in `cims.ports.outbound` (customers, their activity
+log, KYC cases, lineage, duplicate reviews, idempotency keys and the event
+outbox, changed together in a unit of work)
 and the outbox reader the relay uses. The shared storage contract suite,
 `cims.testing.storage_contract.StorageContract`, checks that it behaves like
 CIMS's own adapters.
@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from cims.adapters.system import SystemClock
+from cims.domain.activity import Activity
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
@@ -80,6 +81,7 @@ class ShelveUnitOfWork:
         self.staged: dict[str, Any] = {}
         self.events: list[DomainEvent] = []
         self.customers = ShelveCustomers(self)
+        self.activities = ShelveActivities(self)
         self.kyc = Versioned(self, "kyc/", "customer_id")
         self.lineage = Versioned(self, "lineage/", "customer_id")
         self.reviews = ShelveReviews(self)
@@ -212,6 +214,28 @@ class ShelveReviews(Versioned):
             for review in reviews
             if review.status == status and (after is None or review.pair_id > after)
         ][:limit]
+
+
+class ShelveActivities:
+    """The ActivityLog port: append-only, read back newest first."""
+
+    def __init__(self, uow: ShelveUnitOfWork) -> None:
+        self.uow = uow
+
+    def append(self, activity: Activity) -> None:
+        key = f"activity/{activity.customer_id}/{activity.activity_id}"
+        self.uow.staged[key] = activity
+
+    def recent(
+        self, customer_id: str, limit: int, before: str | None = None
+    ) -> list[Activity]:
+        prefix = f"activity/{customer_id}/"
+        keys = {k for k in self.uow.store.shelf if k.startswith(prefix)}
+        keys |= {k for k in self.uow.staged if k.startswith(prefix)}
+        # Activity ids are time-ordered: id order is recording order.
+        ids = sorted((k.removeprefix(prefix) for k in keys), reverse=True)
+        ids = [i for i in ids if before is None or i < before][:limit]
+        return [self.uow.read(prefix + i) for i in ids]
 
 
 class ShelveIdempotencyKeys:
