@@ -1,0 +1,123 @@
+"""The SQL tables CIMS keeps customers, outbox messages and idempotency keys in.
+
+Customers are one row each: the profile is a JSON document (see
+`translation`), beside it the normalised search keys in their own columns,
+each indexed together with `id` so a filtered keyset page is one index range
+scan. Reading a customer is one primary-key lookup, no joins.
+
+The migrations in `migrations/versions` create exactly these tables; the
+migration test compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware in UTC.
+
+    SQLite keeps no zone at all and PostgreSQL answers in the session's zone;
+    this makes both hand back what was stored.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: sa.Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamps must be timezone-aware; got {value!r}")
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(
+        self, value: Any, dialect: sa.Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
+        return value.astimezone(dt.UTC)  # type: ignore[no-any-return]
+
+
+# Ids are compared byte by byte ("C" collation) so keyset pages come in the
+# same order on every backend and in Python, whatever the server's locale.
+CustomerId = sa.String(64).with_variant(
+    postgresql.VARCHAR(64, collation="C"), "postgresql"
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid alias).
+Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", CustomerId, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("kyc_status", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("email_key", sa.Text, nullable=True),
+    sa.Column("phone_key", sa.Text, nullable=True),
+    sa.Column("last_name_key", sa.Text, nullable=False),
+    # Plain JSON, not JSONB: nothing queries inside it, it is cheaper to
+    # write, and it keeps text (such as U+0000) that JSONB refuses.
+    sa.Column("profile", sa.JSON, nullable=False),
+    sa.Index(None, "email_key", "id"),
+    sa.Index(None, "phone_key", "id"),
+    sa.Index(None, "last_name_key", "id"),
+    sa.Index(None, "kyc_status", "id"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("position", Position, primary_key=True, autoincrement=True),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
+)
+# The relay only ever reads unpublished rows in position order; a partial
+# index keeps that read small however long the published history grows.
+sa.Index(
+    "ix_outbox_unpublished",
+    outbox.c.position,
+    postgresql_where=outbox.c.published_at.is_(None),
+    sqlite_where=outbox.c.published_at.is_(None),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("fingerprint", sa.String(128), nullable=False),
+    sa.Column("customer_id", CustomerId, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+)
+
+relay_lease = sa.Table(
+    "relay_lease",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,157 @@
+"""Translating between customers and the rows they are stored as.
+
+The profile is stored as a JSON document of its own shape (`STORED_SHAPE`),
+not re-read through `read_profile`: stored data was validated when it was
+written, and validating it again on every read would tie old rows to today's
+rules (a birth date 150 years back, a phone resolved with another default
+region) and could make a stored customer unreadable or subtly different.
+This document keeps everything the domain holds, the phone's E.164 form and
+extension included, so a customer reads back equal to what was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from cims.domain.customer import (
+    Account,
+    AccountStatus,
+    AccountType,
+    ContactChannel,
+    Customer,
+    CustomerProfile,
+    Preferences,
+)
+from cims.domain.search_keys import search_keys
+from cims.domain.values import EmailAddress, KycStatus, PhoneNumber, PostalAddress
+
+# Bumped when the stored document changes shape; readers branch on it.
+STORED_SHAPE = 1
+
+
+def customer_row(customer: Customer) -> dict[str, Any]:
+    """The values of a customers row, search keys included."""
+    keys = search_keys(customer)
+    return {
+        "id": customer.id,
+        "version": customer.version,
+        "kyc_status": customer.kyc_status.value,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+        "email_key": keys.email,
+        "phone_key": keys.phone,
+        "last_name_key": keys.last_name,
+        "profile": stored_profile(customer.profile),
+    }
+
+
+def customer_from_row(row: Mapping[Any, Any]) -> Customer:
+    return Customer(
+        id=row["id"],
+        profile=profile_from_stored(row["profile"]),
+        kyc_status=KycStatus(row["kyc_status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+def stored_profile(profile: CustomerProfile) -> dict[str, Any]:
+    phone = profile.phone
+    postal = profile.postal_address
+    preferences = profile.preferences
+    return {
+        "shape": STORED_SHAPE,
+        "firstName": profile.first_name,
+        "lastName": profile.last_name,
+        "email": profile.email.address if profile.email else None,
+        "phone": None
+        if phone is None
+        else {"entered": phone.entered, "e164": phone.e164, "ext": phone.extension},
+        "address": profile.address,
+        "postalAddress": None
+        if postal is None
+        else {
+            "lines": list(postal.lines),
+            "city": postal.city,
+            "postalCode": postal.postal_code,
+            "region": postal.region,
+            "country": postal.country,
+        },
+        "dateOfBirth": _iso(profile.date_of_birth),
+        "nationality": profile.nationality,
+        "accounts": [
+            {
+                "accountId": account.account_id,
+                "type": account.type.value,
+                "currency": account.currency,
+                "status": account.status.value,
+                "openedOn": _iso(account.opened_on),
+            }
+            for account in profile.accounts
+        ],
+        "preferences": {
+            "language": preferences.language,
+            "contactChannels": [c.value for c in preferences.contact_channels],
+            "marketingConsent": preferences.marketing_consent,
+        },
+    }
+
+
+def profile_from_stored(stored: Mapping[str, Any]) -> CustomerProfile:
+    shape = stored.get("shape")
+    if shape != STORED_SHAPE:
+        raise ValueError(
+            f"stored profile has shape {shape!r}; this version reads {STORED_SHAPE}"
+        )
+
+    phone = stored["phone"]
+    postal = stored["postalAddress"]
+    preferences = stored["preferences"]
+    return CustomerProfile(
+        first_name=stored["firstName"],
+        last_name=stored["lastName"],
+        email=EmailAddress(stored["email"]) if stored["email"] is not None else None,
+        phone=None
+        if phone is None
+        else PhoneNumber(phone["entered"], phone["e164"], phone["ext"]),
+        address=stored["address"],
+        postal_address=None
+        if postal is None
+        else PostalAddress(
+            lines=tuple(postal["lines"]),
+            city=postal["city"],
+            postal_code=postal["postalCode"],
+            region=postal["region"],
+            country=postal["country"],
+        ),
+        date_of_birth=_date(stored["dateOfBirth"]),
+        nationality=stored["nationality"],
+        accounts=tuple(
+            Account(
+                account_id=account["accountId"],
+                type=AccountType(account["type"]),
+                currency=account["currency"],
+                status=AccountStatus(account["status"]),
+                opened_on=_date(account["openedOn"]),
+            )
+            for account in stored["accounts"]
+        ),
+        preferences=Preferences(
+            language=preferences["language"],
+            contact_channels=tuple(
+                ContactChannel(channel) for channel in preferences["contactChannels"]
+            ),
+            marketing_consent=preferences["marketingConsent"],
+        ),
+    )
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value is not None else None
