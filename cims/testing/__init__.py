@@ -1,5 +1,1 @@
-<<<<<<< HEAD
-"""Tools for testing code built on CIMS: hypothesis strategies and fixtures."""
-=======
-"""Test support other teams import: storage contract suite and strategies."""
->>>>>>> sql
+"""Test support other teams import: hypothesis strategies and the storage contract."""
