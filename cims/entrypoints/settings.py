@@ -33,6 +33,16 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     sanctions_dir: str = ""
+    # Batch jobs (see docs/batch.md).
+    inbox_dir: str = ""
+    feeds_file: str = ""
+    schedule_file: str = ""
+    job_lease_seconds: float = 300.0
+    job_chunk_size: int = 500
+
+    @property
+    def effective_inbox_dir(self) -> str:
+        return self.inbox_dir or str(Path(self.data_dir) / "inbox")
 
     @property
     def effective_database_url(self) -> str:

@@ -26,5 +26,8 @@ def application(settings: Settings | None = None) -> falcon.App:
 
     log.info("CIMS ready: storage=%s events=%s", settings.storage, settings.events)
     return create_app(
-        container.customers(), container.authority(), settings.max_body_bytes
+        container.customers(),
+        container.authority(),
+        settings.max_body_bytes,
+        job_runs=container.job_runs(),
     )

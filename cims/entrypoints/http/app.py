@@ -9,18 +9,21 @@ import falcon
 from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http.customers import CustomerItem, Customers
 from cims.entrypoints.http.health import Health, OpenApi
+from cims.entrypoints.http.jobs import JobRuns, Metrics
 from cims.entrypoints.http.problems import install_error_handling
 from cims.entrypoints.http.security import (
     AuthenticationMiddleware,
     RequestIdMiddleware,
 )
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.outbound.jobs import JobRunRepository
 
 
 def create_app(
     customers: CustomerService,
     authority: TokenAuthority,
     max_body_bytes: int = 1_000_000,
+    job_runs: JobRunRepository | None = None,
 ) -> falcon.App:
     middleware: list[Any] = [
         RequestIdMiddleware(),
@@ -36,4 +39,7 @@ def create_app(
     app.add_route(
         "/v1/customers/{customer_id}", CustomerItem(customers, max_body_bytes)
     )
+    if job_runs is not None:
+        app.add_route("/v1/jobs", JobRuns(job_runs))
+        app.add_route("/metrics", Metrics(job_runs))
     return app
