@@ -118,6 +118,7 @@ class MemorySourceRecords:
         with self._mutex:
             return self.records.get((source, source_key))
 
-    def put(self, record: SourceRecord) -> None:
+    def put_many(self, records: Sequence[SourceRecord]) -> None:
         with self._mutex:
-            self.records[(record.source, record.source_key)] = record
+            for record in records:
+                self.records[(record.source, record.source_key)] = record

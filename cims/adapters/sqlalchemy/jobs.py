@@ -242,18 +242,21 @@ class SqlSourceRecords:
             file=row["file"],
         )
 
-    def put(self, record: SourceRecord) -> None:
-        row = {
-            "source": record.source,
-            "source_key": record.source_key,
-            "customer_id": record.customer_id,
-            "record_hash": record.record_hash,
-            "record_values": record.values,
-            "received_at": record.received_at,
-            "file": record.file,
-        }
-        with (
-            database_errors("store a source record"),
-            self._engine.begin() as connection,
-        ):
-            connection.execute(self._upsert, row)
+    def put_many(self, records: Sequence[SourceRecord]) -> None:
+        if not records:
+            return
+        rows = [
+            {
+                "source": record.source,
+                "source_key": record.source_key,
+                "customer_id": record.customer_id,
+                "record_hash": record.record_hash,
+                "record_values": record.values,
+                "received_at": record.received_at,
+                "file": record.file,
+            }
+            for record in records
+        ]
+        storing = database_errors("store source records")
+        with storing, self._engine.begin() as connection:
+            connection.execute(self._upsert, rows)

@@ -53,6 +53,6 @@ class FeedInbox(Protocol):
 class SourceRecordRepository(Protocol):
     def get(self, source: str, source_key: str) -> SourceRecord | None: ...
 
-    def put(self, record: SourceRecord) -> None:
-        """Store the record, replacing the one with the same source and key."""
+    def put_many(self, records: Sequence[SourceRecord]) -> None:
+        """Store records, each replacing the one with the same source and key."""
         ...

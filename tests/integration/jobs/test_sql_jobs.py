@@ -84,8 +84,8 @@ def test_source_records_keep_the_latest_values(sql_store: SqlStore) -> None:
     first = SourceRecord("crm", "C1", "cust-1", "h1", {"name": "Zoë"}, at, "a.csv")
     second = SourceRecord("crm", "C1", "cust-1", "h2", {"name": "Zoe"}, at, "b.csv")
 
-    records.put(first)
-    records.put(second)
+    records.put_many([first])
+    records.put_many([second])
 
     assert records.get("crm", "C1") == second
     assert records.get("crm", "C2") is None

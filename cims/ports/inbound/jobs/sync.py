@@ -89,13 +89,18 @@ class SyncJob:
             ((row.line, row) for row in rows), self._chunk_size
         ):
             rejections: list[Rejection] = []
+            stored: dict[str, SourceRecord] = {}
             for _line, row in chunk:
                 progress.count("read")
-                outcome = self._upsert(source, name, customers, row)
+                outcome = self._upsert(source, name, customers, row, stored)
                 if isinstance(outcome, Rejection):
                     rejections.append(outcome)
                     outcome = REJECTED
                 progress.count(outcome)
+            # One write per chunk, before its checkpoint. A run killed before
+            # it does the chunk again: registrations replay by their
+            # idempotency key, amendments change nothing the second time.
+            self._records.put_many(list(stored.values()))
             if rejections:
                 self._inbox.reject(name, rejections)
 
@@ -110,6 +115,7 @@ class SyncJob:
         name: str,
         customers: CustomerService,
         row: FeedRow,
+        stored: dict[str, SourceRecord],
     ) -> str | Rejection:
         if row.values is None:
             problem = row.problem or "cannot be read"
@@ -119,7 +125,9 @@ class SyncJob:
             return Rejection(row.line, row.raw, self._all_errors(source, mapped))
 
         record_hash = mapped.record_hash
-        known = self._records.get(source.name, mapped.source_key)
+        known = stored.get(mapped.source_key) or self._records.get(
+            source.name, mapped.source_key
+        )
         if known is not None and known.record_hash == record_hash:
             return UNCHANGED
 
@@ -146,16 +154,14 @@ class SyncJob:
         except InvalidInput as error:
             return Rejection(row.line, row.raw, error.errors)
 
-        self._records.put(
-            SourceRecord(
-                source=source.name,
-                source_key=mapped.source_key,
-                customer_id=customer_id,
-                record_hash=record_hash,
-                values=dict(row.values),
-                received_at=self._clock.now(),
-                file=name,
-            )
+        stored[mapped.source_key] = SourceRecord(
+            source=source.name,
+            source_key=mapped.source_key,
+            customer_id=customer_id,
+            record_hash=record_hash,
+            values=dict(row.values),
+            received_at=self._clock.now(),
+            file=name,
         )
         return outcome
 
