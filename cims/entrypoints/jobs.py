@@ -81,10 +81,22 @@ def _relay(container: Container, settings: Settings, options: JobOptions) -> Job
     return RelayJob(container.relay(), options.chunk_size or settings.job_chunk_size)
 
 
-_BUILDERS = {"sync": _sync, "relay": _relay}
+def _dedup(container: Container, settings: Settings, options: JobOptions) -> Job:
+    from pathlib import Path
+
+    from cims.adapters.files.reports import FolderDuplicateReports
+    from cims.ports.inbound.jobs.dedup import DedupJob
+
+    return DedupJob(
+        container.store().unit_of_work,
+        FolderDuplicateReports(Path(settings.data_dir) / "reports"),
+        page_size=options.chunk_size or settings.job_chunk_size,
+    )
+
+
+_BUILDERS = {"sync": _sync, "dedup": _dedup, "relay": _relay}
 _MISSING = {
     "cleanse": "the cleansing job is not wired in this build",
-    "dedup": "the duplicate detection job is not wired in this build",
     "kyc-review": "the KYC workflow (expiring due reviews) is not in this build",
     "rescreen": "sanctions re-screening is not in this build",
 }

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cims.domain.jobs import Checkpoint, JobRun
+from cims.domain.matching import DedupResult
 
 
 class JobLock(Protocol):
@@ -60,4 +61,10 @@ class CheckpointStore(Protocol):
 
     def clear(self, job: str, input: str) -> None:
         """Forget the input once it is done, so a new input of that name starts over."""
+        ...
+
+
+class DuplicateReports(Protocol):
+    def save(self, run_id: str, result: DedupResult) -> str:
+        """Keep a dedup run's findings; return where a person can read them."""
         ...
