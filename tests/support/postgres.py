@@ -21,6 +21,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from cims.adapters.sqlalchemy.engine import database_url
+
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START_HINT = "start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`"
 
@@ -42,7 +44,7 @@ def service_missing(reason: str) -> None:
 
 def _admin_engine(url: str) -> sa.Engine:
     return sa.create_engine(
-        url,
+        database_url(url),
         isolation_level="AUTOCOMMIT",
         poolclass=sa.NullPool,
         connect_args={"connect_timeout": 3},
@@ -69,7 +71,11 @@ def temporary_database(url: str | None = None) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield (
+            database_url(server)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
     finally:
         with admin.connect() as connection:
             connection.execute(

@@ -7,6 +7,10 @@ to upgrade a read transaction whose snapshot another writer has overtaken.
 Taking the write lock up front makes concurrent writers from several threads
 or processes queue on the busy timeout instead of failing.
 
+LIMITATION: the unit-of-work port does not say whether a unit of work will
+write, so on SQLite reads (get, list) take the write lock too and units of
+work run one at a time. WAL still lets other readers of the file proceed.
+
 PostgreSQL is reached through psycopg 3; `postgresql://` URLs are read as
 `postgresql+psycopg://`.
 """

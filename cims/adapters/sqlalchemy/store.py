@@ -52,13 +52,21 @@ from cims.adapters.sqlalchemy.schema import (
     outbox,
     relay_lease,
 )
-from cims.adapters.sqlalchemy.translation import customer_from_row, customer_row
+from cims.adapters.sqlalchemy.translation import (
+    READ_COLUMNS,
+    customer_from_row,
+    customer_row,
+)
 from cims.domain.customer import Customer
 from cims.domain.errors import ServiceUnavailable, VersionConflict
 from cims.domain.events import DomainEvent
-from cims.ports.outbound.events import OutboxMessage
-from cims.ports.outbound.idempotency import IdempotentResponse
-from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
+from cims.ports.outbound.events import EventOutbox, OutboxMessage
+from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
+from cims.ports.outbound.repositories import (
+    CustomerPage,
+    CustomerQuery,
+    CustomerRepository,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +90,7 @@ class _Statements:
         insert = postgresql.insert if backend == "postgresql" else sqlite.insert
         c = customers.c
 
-        self.get_customer = sa.select(customers).where(c.id == sa.bindparam("id"))
+        self.get_customer = sa.select(*READ_COLUMNS).where(c.id == sa.bindparam("id"))
         self.customer_version = sa.select(c.version).where(c.id == sa.bindparam("id"))
         # SQLAlchemy reports an INSERT's rowcount only when asked to.
         self.add_customer = (
@@ -184,6 +192,7 @@ class SqlStore:
             f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         )
         self._relay_lease = relay_lease
+        self._held_lease = False
         self._now = clock
         self._statements = _Statements(self.engine.dialect.name)
         if migrate:
@@ -232,6 +241,10 @@ class SqlStore:
 
     def close(self) -> None:
         """Hand back the relay lease if held, and close every pooled connection."""
+        if not self._held_lease:
+            self.engine.dispose()
+            return
+
         try:
             releasing = database_errors("release the relay lease")
             with releasing, self.engine.begin() as connection:
@@ -253,7 +266,8 @@ class SqlStore:
             self._statements.take_lease,
             {"me": self.relay_owner, "now": now, "until": now + self._relay_lease},
         )
-        return taken.rowcount == 1
+        self._held_lease = taken.rowcount == 1
+        return self._held_lease
 
     def __repr__(self) -> str:
         return f"SqlStore({self.engine.url!r}, relay_owner={self.relay_owner!r})"
@@ -266,11 +280,9 @@ class SqlCustomerRepository:
 
     def get(self, customer_id: str) -> Customer | None:
         with database_errors("read a customer"):
-            row = (
-                self._connection.execute(self._sql.get_customer, {"id": customer_id})
-                .mappings()
-                .first()
-            )
+            row = self._connection.execute(
+                self._sql.get_customer, {"id": customer_id}
+            ).first()
         return customer_from_row(row) if row is not None else None
 
     def add(self, customer: Customer) -> None:
@@ -305,7 +317,7 @@ class SqlCustomerRepository:
 
     def list(self, query: CustomerQuery) -> CustomerPage:
         c = customers.c
-        statement = sa.select(customers)
+        statement = sa.select(*READ_COLUMNS)
         if query.email is not None:
             statement = statement.where(c.email_key == query.email)
         if query.phone is not None:
@@ -320,7 +332,7 @@ class SqlCustomerRepository:
         statement = statement.order_by(c.id).limit(query.limit + 1)
 
         with database_errors("list customers"):
-            rows = self._connection.execute(statement).mappings().all()
+            rows = self._connection.execute(statement).all()
         found = [customer_from_row(row) for row in rows[: query.limit]]
         more = len(rows) > query.limit
         return CustomerPage(found, found[-1].id if more else None)
@@ -397,9 +409,10 @@ class SqlIdempotencyStore:
 class SqlUnitOfWork:
     """One connection, one transaction; rolled back unless committed."""
 
-    customers: SqlCustomerRepository
-    outbox: SqlOutbox
-    idempotency: SqlIdempotencyStore
+    # Typed as the ports: the UnitOfWork protocol's attributes are invariant.
+    customers: CustomerRepository
+    outbox: EventOutbox
+    idempotency: IdempotencyStore
 
     def __init__(self, engine: sa.Engine, statements: _Statements, now: Now) -> None:
         self._engine = engine
