@@ -23,17 +23,24 @@ def _fingerprint(f: Features) -> Hashable | None:
     return f.fingerprint if f.has_identifying_data() else None
 
 
-def _surname_year(f: Features) -> Hashable | None:
+def _surname_month(f: Features) -> Hashable | None:
     if f.surname_sound is None or f.dob is None:
         return None
-    return (f.surname_sound, f.dob[0])
+    return (f.surname_sound, f.dob[0], f.dob[1])
 
 
-def _names_sorted(f: Features) -> Hashable | None:
-    if f.given_code is None or f.surname_code is None:
+def _names_year(f: Features) -> Hashable | None:
+    # Sorted, so transposed given name and surname share the key.
+    if f.given_code is None or f.surname_code is None or f.dob is None:
         return None
     first, second = sorted((f.given_code, f.surname_code))
-    return (first, second)
+    return (first, second, f.dob[0])
+
+
+def _birth_surname(f: Features) -> Hashable | None:
+    if f.dob is None or not f.surname:
+        return None
+    return (f.dob, f.surname[0])
 
 
 def _birth_initial(f: Features) -> Hashable | None:
@@ -89,15 +96,24 @@ def blocking_rules(
         BlockingRule("email", _email, ("email",)),
         BlockingRule("phone", _phone, ("phone",)),
         BlockingRule(
-            "surname_sound+birth_year",
-            _surname_year,
+            "surname_sound+birth_month",
+            _surname_month,
             ("surname", "date_of_birth"),
         ),
-        BlockingRule("name_sounds_any_order", _names_sorted, ("given_name", "surname")),
+        BlockingRule(
+            "name_sounds_any_order+birth_year",
+            _names_year,
+            ("given_name", "surname", "date_of_birth"),
+        ),
         BlockingRule(
             "birth_date+given_initial",
             _birth_initial,
             ("date_of_birth", "given_name"),
+        ),
+        BlockingRule(
+            "birth_date+surname_initial",
+            _birth_surname,
+            ("date_of_birth", "surname"),
         ),
         BlockingRule(
             "postcode+surname_initial", _postcode_surname, ("postcode", "surname")

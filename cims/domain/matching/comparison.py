@@ -222,6 +222,35 @@ def _similar(a: str | None, b: str | None, cutoff: float) -> int:
     return 1 if JaroWinkler.normalized_similarity(a, b) >= cutoff else 2
 
 
+def _email(a: str | None, b: str | None) -> int:
+    """Similar: the same mailbox at another domain, or one slip in the mailbox.
+
+    Looser fuzzy scores would call "mary.smith388@" and "mary.smith327@"
+    similar, yet mailboxes built from a common name are often strangers'.
+    """
+    if a is None or b is None:
+        return NULL
+    if a == b:
+        return 0
+    local_a, _, domain_a = a.rpartition("@")
+    local_b, _, domain_b = b.rpartition("@")
+    if local_a == local_b and len(local_a) >= 4:
+        return 1
+    if (
+        domain_a == domain_b
+        and min(len(local_a), len(local_b)) >= 6
+        and _digits(local_a) == _digits(local_b)
+        and Levenshtein.distance(local_a, local_b, score_cutoff=1) <= 1
+    ):
+        # Numbers in mailboxes tell namesakes apart; a slip must be a letter.
+        return 1
+    return 2
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _extra(a: str | None, b: str | None, kind: ExtraKind) -> int:
     if kind == "identifier":
         return _identifier(a, b)
@@ -260,7 +289,7 @@ def compare(
         given,
         surname,
         _date(a.dob, b.dob),
-        _similar(a.email, b.email, 0.94),
+        _email(a.email, b.email),
         phone,
         _text(a.address, b.address),
         postcode,

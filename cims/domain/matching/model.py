@@ -32,15 +32,15 @@ Pattern = tuple[int, ...]
 # a run is too small to estimate its own.
 _DEFAULTS: dict[tuple[str, ...], tuple[tuple[float, ...], tuple[float, ...]]] = {
     ("exact", "very_similar", "similar", "initial", "different"): (
-        (0.82, 0.08, 0.04, 0.02, 0.04),
+        (0.84, 0.08, 0.04, 0.02, 0.02),
         (0.01, 0.005, 0.02, 0.02, 0.945),
     ),
     ("exact", "very_similar", "similar", "different"): (
-        (0.80, 0.08, 0.05, 0.07),
+        (0.82, 0.08, 0.05, 0.05),
         (0.005, 0.003, 0.01, 0.982),
     ),
     ("exact", "day_month_swapped", "one_part_differs", "different"): (
-        (0.85, 0.02, 0.09, 0.04),
+        (0.87, 0.02, 0.09, 0.02),
         (0.0002, 0.00005, 0.006, 0.99375),
     ),
     ("exact", "similar", "different"): ((0.85, 0.05, 0.10), (0.01, 0.02, 0.97)),
@@ -56,7 +56,12 @@ _DEFAULTS: dict[tuple[str, ...], tuple[tuple[float, ...], tuple[float, ...]]] = 
     ("exact", "different"): ((0.95, 0.05), (0.2, 0.8)),
     ("as_entered", "transposed"): ((0.5, 0.5), (0.5, 0.5)),
 }
-DEFAULT_PRIOR = 0.01
+# Built-in prior: the share of matches among pairs scored without a batch to
+# learn from. Low on purpose: a lone pair must earn its match from evidence.
+DEFAULT_PRIOR = 0.001
+
+# Fields that tend to agree together for strangers too (one household).
+CORRELATED = (frozenset({"address_line", "postcode", "city"}),)
 _FLOOR = 1e-9
 M_FLOOR = 0.005
 
@@ -84,9 +89,24 @@ class ModelParameters:
     method: str
 
     def weights(self, pattern: Pattern) -> tuple[float, ...]:
-        return tuple(
-            p.weight(level) for p, level in zip(self.fields, pattern, strict=True)
-        )
+        """Weight of each field; within a correlated group only the strongest
+        agreement counts (an address, its postcode and its city say one thing,
+        "lives here"; adding all three would count that fact three times)."""
+        raw = [p.weight(level) for p, level in zip(self.fields, pattern, strict=True)]
+        for positions in self._groups():
+            agreeing = [f for f in positions if raw[f] > 0]
+            if len(agreeing) > 1:
+                strongest = max(agreeing, key=lambda f: (raw[f], -f))
+                for f in agreeing:
+                    if f != strongest:
+                        raw[f] = 0.0
+        return tuple(raw)
+
+    def _groups(self) -> list[list[int]]:
+        return [
+            [f for f, p in enumerate(self.fields) if p.field.name in group]
+            for group in CORRELATED
+        ]
 
     def log2_odds(self, pattern: Pattern) -> float:
         prior = math.log2(self.prior / (1.0 - self.prior))
@@ -101,10 +121,19 @@ class ModelParameters:
         return float(1.0 / (1.0 + 2.0 ** (-bits)))
 
 
+# Fields whose levels share names with others but not their odds.
+_FIELD_DEFAULTS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+    "email": ((0.85, 0.05, 0.10), (1e-5, 1e-4, 0.99989)),
+    "city": ((0.85, 0.08, 0.07), (0.02, 0.01, 0.97)),
+    "address_line": ((0.70, 0.12, 0.08, 0.10), (1e-4, 1e-4, 1e-3, 0.9988)),
+    "country": ((0.97, 0.03), (0.5, 0.5)),
+}
+
+
 def default_parameters(fields: Sequence[ComparisonField]) -> ModelParameters:
     chosen = []
     for field in fields:
-        m, u = _DEFAULTS[field.levels]
+        m, u = _FIELD_DEFAULTS.get(field.name) or _DEFAULTS[field.levels]
         chosen.append(FieldParameters(field, m, u))
     return ModelParameters(tuple(chosen), DEFAULT_PRIOR, "built-in parameters")
 

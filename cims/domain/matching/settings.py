@@ -40,7 +40,7 @@ class MatchSettings:
     `min_records_for_estimation` records the built-in parameters are used.
     """
 
-    match_threshold: float = attrs.field(default=0.9, validator=_probability)
+    match_threshold: float = attrs.field(default=0.99, validator=_probability)
     possible_threshold: float = attrs.field(default=0.5, validator=_probability)
     extra_fields: tuple[tuple[str, ExtraKind], ...] = ()
     max_block_size: int = 300
