@@ -8,8 +8,13 @@ import pytest
 from hypothesis import HealthCheck, Verbosity, settings
 
 from cims.adapters.memory import MemoryEventBus, MemoryStore
+from cims.adapters.sanctions.cached import CachedScreener
+from cims.adapters.sanctions.memory import InMemorySanctionsList
+from cims.domain.kyc import KycPolicy
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.inbound.kyc import KycService, KycWorkflow
 from tests.support.customers import FixedClock, SequentialIds
+from tests.support.kyc import WATCHLIST
 
 settings.register_profile(
     "dev",
@@ -35,6 +40,11 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
+def ids() -> SequentialIds:
+    return SequentialIds()
+
+
+@pytest.fixture
 def memory_store() -> MemoryStore:
     return MemoryStore()
 
@@ -45,5 +55,35 @@ def event_bus() -> MemoryEventBus:
 
 
 @pytest.fixture
-def customers(memory_store: MemoryStore, clock: FixedClock) -> CustomerService:
-    return CustomerService(memory_store.unit_of_work, clock, SequentialIds())
+def watchlist() -> InMemorySanctionsList:
+    return InMemorySanctionsList(WATCHLIST, list_name="TEST-LIST")
+
+
+@pytest.fixture
+def screener(watchlist: InMemorySanctionsList) -> CachedScreener:
+    return CachedScreener(lambda: watchlist)
+
+
+@pytest.fixture
+def kyc_policy() -> KycPolicy:
+    return KycPolicy()
+
+
+@pytest.fixture
+def kyc_workflow(clock, ids, screener, kyc_policy) -> KycWorkflow:
+    return KycWorkflow(clock, ids, screener, kyc_policy)
+
+
+@pytest.fixture
+def kyc(memory_store: MemoryStore, kyc_workflow: KycWorkflow) -> KycService:
+    return KycService(memory_store.unit_of_work, kyc_workflow)
+
+
+@pytest.fixture
+def customers(
+    memory_store: MemoryStore,
+    clock: FixedClock,
+    ids: SequentialIds,
+    kyc_workflow: KycWorkflow,
+) -> CustomerService:
+    return CustomerService(memory_store.unit_of_work, clock, ids, kyc=kyc_workflow)

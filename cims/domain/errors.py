@@ -4,8 +4,11 @@ CimsError
 ├── InvalidInput (ValueError)           the caller sent something we cannot accept
 │   └── InvalidCustomer                 one or more fields failed validation
 ├── CustomerNotFound (LookupError)      no customer has that id
+├── ScreeningHitNotFound (LookupError)  no screening hit has that id on the case
 ├── VersionConflict                     the caller's copy is stale (optimistic locking)
+├── NotPermitted (PermissionError)      the caller lacks the permission a change needs
 ├── TransitionNotAllowed                a state change the rules forbid
+│   └── VerificationBlocked             a rule stands in the way of Verified
 └── ServiceUnavailable                  storage or a broker cannot be reached now
 
 Every error carries the identifiers a person needs to act on it. PII is masked
@@ -94,6 +97,42 @@ class TransitionNotAllowed(CimsError):
         super().__init__(
             f"{subject} cannot go from {current} to {requested}; "
             f"allowed from {current}: {allowed_text}"
+        )
+
+
+class VerificationBlocked(TransitionNotAllowed):
+    """Verification was asked for, but the evidence does not allow it yet."""
+
+    def __init__(
+        self,
+        subject: str,
+        current: str,
+        allowed: Iterable[str],
+        reasons: Iterable[str],
+    ) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(subject, current, "Verified", allowed)
+        self.args = (f"{subject} cannot be Verified yet: " + "; ".join(self.reasons),)
+
+
+class NotPermitted(CimsError, PermissionError):
+    """The caller may not make this change; `permission` names what it needs."""
+
+    def __init__(self, action: str, permission: str) -> None:
+        self.action = action
+        self.permission = permission
+        super().__init__(f"{action} needs the permission {permission!r}")
+
+
+class ScreeningHitNotFound(CimsError, LookupError):
+    """The KYC case has no screening hit with the requested id."""
+
+    def __init__(self, customer_id: str, hit_id: str) -> None:
+        self.customer_id = customer_id
+        self.hit_id = hit_id
+        super().__init__(
+            f"customer {customer_id!r} has no screening hit with id={hit_id!r}; "
+            "list the hits with GET .../kyc/screening-hits"
         )
 
 

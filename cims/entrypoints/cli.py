@@ -14,7 +14,7 @@ import click
 
 from cims.entrypoints.auth import SCOPES
 from cims.entrypoints.container import build_container
-from cims.entrypoints.settings import load_settings
+from cims.entrypoints.settings import Settings, load_settings
 
 
 @click.group()
@@ -42,7 +42,9 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 )
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.pass_obj
-def serve(settings, host: str, port: int, workers: int | None, threads: int) -> None:
+def serve(
+    settings: Settings, host: str, port: int, workers: int | None, threads: int
+) -> None:
     """Run the HTTP service with gunicorn."""
     from cims.entrypoints.server import run_gunicorn
 
@@ -72,7 +74,9 @@ def token() -> None:
 @click.option("--subject", default="local-user", show_default=True)
 @click.option("--hours", default=24, show_default=True, type=int)
 @click.pass_obj
-def token_create(settings, scopes: tuple[str, ...], subject: str, hours: int) -> None:
+def token_create(
+    settings: Settings, scopes: tuple[str, ...], subject: str, hours: int
+) -> None:
     """Print a signed bearer token with the given scopes."""
     authority = build_container(settings).authority()
     click.echo(authority.mint(subject, scopes, dt.timedelta(hours=hours)))
@@ -239,6 +243,30 @@ def _print_runs(runs: Any) -> None:
             where,
         )
     Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+@main.group()
+def kyc() -> None:
+    """KYC batch jobs: periodic review expiry and sanctions rescreening."""
+
+
+@kyc.command("expire-reviews")
+@click.pass_obj
+def kyc_expire_reviews(settings: Settings) -> None:
+    """Expire Verified customers whose periodic review date has passed."""
+    expired = build_container(settings).kyc().expire_due_reviews()
+    click.echo(f"{len(expired)} customer(s) expired for periodic review")
+
+
+@kyc.command("rescreen")
+@click.pass_obj
+def kyc_rescreen(settings: Settings) -> None:
+    """Screen every customer against the current sanctions list."""
+    report = build_container(settings).kyc().rescreen_all()
+    click.echo(
+        f"{report.screened} customer(s) screened, "
+        f"{report.with_open_hits} with open hits"
+    )
 
 
 if __name__ == "__main__":

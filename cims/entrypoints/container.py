@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
 import threading
 import uuid
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
+import cims
 from cims.adapters.memory import MemoryEventBus, MemoryStore
 from cims.adapters.memory.jobs import (
     MemoryCheckpoints,
@@ -18,15 +21,25 @@ from cims.adapters.memory.jobs import (
     MemoryJobRuns,
     MemorySourceRecords,
 )
+from cims.adapters.sanctions.cached import CachedScreener
+from cims.adapters.sanctions.memory import InMemorySanctionsList
+from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
 from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
+from cims.domain.kyc import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy
+from cims.domain.values import parse_country
 from cims.entrypoints.auth import TokenAuthority, local_secret
 from cims.entrypoints.settings import Settings
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.jobs.runner import JobRunner
+from cims.ports.inbound.kyc import KycService, KycWorkflow
 from cims.ports.inbound.relay import EventRelay
+from cims.ports.outbound.sanctions import SanctionsList
 
 log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(cims.__file__).resolve().parents[1]
+DEFAULT_SANCTIONS_DIR = REPO_ROOT.parent / "shared" / "data" / "sanctions" / "ofac"
 
 
 def _sql_store(url: str, migrate: bool) -> object:
@@ -51,6 +64,44 @@ def _jwt_secret(jwt_secret: str, data_dir: str) -> str:
     return jwt_secret or local_secret(data_dir)
 
 
+def sanctions_list(sanctions_dir: str) -> SanctionsList:
+    """The OFAC list from `sanctions_dir` (or the shared data), else an empty one."""
+    directory = Path(sanctions_dir) if sanctions_dir else DEFAULT_SANCTIONS_DIR
+    if sanctions_dir or directory.is_dir():
+        log.info("loading the OFAC SDN list from %s", directory)
+        return OfacCsvSanctionsList(directory)
+    log.warning(
+        "no sanctions list found (set CIMS_SANCTIONS_DIR to a directory holding "
+        "the OFAC sdn.csv, alt.csv and add.csv); screening is running WITHOUT a "
+        "list and finds no hits"
+    )
+    return InMemorySanctionsList([], list_name="NONE")
+
+
+def make_kyc_policy(
+    require_identity_document: bool,
+    require_proof_of_address: bool,
+    high_risk_countries: str,
+    review_months_high: int,
+    review_months_medium: int,
+    review_months_low: int,
+) -> KycPolicy:
+    codes = [c.strip() for c in high_risk_countries.split(",") if c.strip()]
+    countries = (
+        frozenset(parse_country(code, "kyc_high_risk_countries") for code in codes)
+        if codes
+        else DEFAULT_HIGH_RISK_COUNTRIES
+    )
+    return KycPolicy(
+        require_identity_document=require_identity_document,
+        require_proof_of_address=require_proof_of_address,
+        high_risk_countries=countries,
+        review_months_high=review_months_high,
+        review_months_medium=review_months_medium,
+        review_months_low=review_months_low,
+    )
+
+
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration(strict=True)
 
@@ -70,12 +121,38 @@ class Container(containers.DeclarativeContainer):
     )
 
     policy = providers.Singleton(ValidationPolicy, default_region=config.default_region)
+
+    # Loaded on first use (or by warm_up), never while the container is built.
+    screener = providers.Singleton(
+        CachedScreener,
+        load_list=providers.Callable(
+            functools.partial, sanctions_list, config.sanctions_dir
+        ),
+    )
+    kyc_policy = providers.Singleton(
+        make_kyc_policy,
+        require_identity_document=config.kyc.require_identity_document,
+        require_proof_of_address=config.kyc.require_proof_of_address,
+        high_risk_countries=config.kyc.high_risk_countries,
+        review_months_high=config.kyc.review_months_high,
+        review_months_medium=config.kyc.review_months_medium,
+        review_months_low=config.kyc.review_months_low,
+    )
+    kyc_workflow = providers.Singleton(
+        KycWorkflow, clock=clock, ids=ids, screener=screener, policy=kyc_policy
+    )
+    kyc = providers.Factory(
+        KycService,
+        unit_of_work=store.provided.unit_of_work,
+        workflow=kyc_workflow,
+    )
     customers = providers.Factory(
         CustomerService,
         unit_of_work=store.provided.unit_of_work,
         clock=clock,
         ids=ids,
         policy=policy,
+        kyc=kyc_workflow,
     )
     relay = providers.Factory(EventRelay, outbox=store, publisher=publisher)
 
@@ -135,6 +212,15 @@ def build_container(settings: Settings) -> Container:
             "jwt_audience": settings.jwt_audience,
             "migrate_on_start": settings.migrate_on_start,
             "job_lease_seconds": settings.job_lease_seconds,
+            "sanctions_dir": settings.sanctions_dir,
+            "kyc": {
+                "require_identity_document": settings.kyc_require_identity_document,
+                "require_proof_of_address": settings.kyc_require_proof_of_address,
+                "high_risk_countries": settings.kyc_high_risk_countries,
+                "review_months_high": settings.kyc_review_months_high,
+                "review_months_medium": settings.kyc_review_months_medium,
+                "review_months_low": settings.kyc_review_months_low,
+            },
         }
     )
     return container

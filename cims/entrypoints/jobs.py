@@ -94,9 +94,25 @@ def _dedup(container: Container, settings: Settings, options: JobOptions) -> Job
     )
 
 
-_BUILDERS = {"sync": _sync, "dedup": _dedup, "relay": _relay}
+def _kyc_review(container: Container, settings: Settings, options: JobOptions) -> Job:
+    from cims.ports.inbound.jobs.kyc import KycReviewJob
+
+    return KycReviewJob(container.kyc(), options.chunk_size or 200)
+
+
+def _rescreen(container: Container, settings: Settings, options: JobOptions) -> Job:
+    from cims.ports.inbound.jobs.kyc import RescreenJob
+
+    return RescreenJob(container.kyc(), options.chunk_size or 200)
+
+
+_BUILDERS = {
+    "sync": _sync,
+    "dedup": _dedup,
+    "kyc-review": _kyc_review,
+    "rescreen": _rescreen,
+    "relay": _relay,
+}
 _MISSING = {
     "cleanse": "the cleansing job is not wired in this build",
-    "kyc-review": "the KYC workflow (expiring due reviews) is not in this build",
-    "rescreen": "sanctions re-screening is not in this build",
 }

@@ -33,6 +33,13 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     sanctions_dir: str = ""
+    kyc_require_identity_document: bool = False
+    kyc_require_proof_of_address: bool = False
+    # ISO 3166 alpha-2 codes separated by commas; empty means the FATF default.
+    kyc_high_risk_countries: str = ""
+    kyc_review_months_high: int = 12
+    kyc_review_months_medium: int = 24
+    kyc_review_months_low: int = 60
     # Batch jobs (see docs/batch.md).
     inbox_dir: str = ""
     feeds_file: str = ""

@@ -6,6 +6,7 @@ Run with e.g. `gunicorn 'cims.entrypoints.wsgi:application()'`.
 from __future__ import annotations
 
 import logging
+import threading
 
 import falcon
 
@@ -16,18 +17,25 @@ from cims.entrypoints.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 
-def application(settings: Settings | None = None) -> falcon.App:
+def application(
+    settings: Settings | None = None,
+) -> falcon.App[falcon.Request, falcon.Response]:
     """Build the service: adapters from settings, the relay thread, the app."""
     settings = settings or load_settings()
     container = build_container(settings)
 
     relay = RelayThread(container.relay(), settings.relay_interval_seconds)
     relay.start()
+    # The sanctions list loads in the background; the app answers at once.
+    threading.Thread(
+        target=container.screener().warm_up, name="cims-sanctions", daemon=True
+    ).start()
 
     log.info("CIMS ready: storage=%s events=%s", settings.storage, settings.events)
     return create_app(
         container.customers(),
         container.authority(),
+        container.kyc(),
         settings.max_body_bytes,
         job_runs=container.job_runs(),
     )

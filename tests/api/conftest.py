@@ -10,6 +10,7 @@ from falcon import testing
 from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http import create_app
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.inbound.kyc import KycService
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-use"
 
@@ -20,8 +21,8 @@ def authority() -> TokenAuthority:
 
 
 @pytest.fixture
-def app(customers: CustomerService, authority: TokenAuthority):
-    return create_app(customers, authority, max_body_bytes=10_000)
+def app(customers: CustomerService, authority: TokenAuthority, kyc: KycService):
+    return create_app(customers, authority, kyc, max_body_bytes=10_000)
 
 
 @pytest.fixture
@@ -36,3 +37,8 @@ def client_with(app, authority):
 @pytest.fixture
 def client(client_with) -> testing.TestClient:
     return client_with("customers:read", "customers:write")
+
+
+@pytest.fixture
+def officer(client_with) -> testing.TestClient:
+    return client_with("customers:read", "customers:write", "kyc:review")

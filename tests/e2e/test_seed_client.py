@@ -21,6 +21,7 @@ BODY = {
 
 def test_the_seed_client_works_against_cims_serve(tmp_path):
     with running_service(tmp_path) as (base_url, env):
+        # Its PUT with kycStatus Verified is an officer's attestation.
         token = cims(
             [
                 "token",
@@ -29,6 +30,8 @@ def test_the_seed_client_works_against_cims_serve(tmp_path):
                 "customers:read",
                 "--scope",
                 "customers:write",
+                "--scope",
+                "kyc:review",
             ],
             env,
         )

@@ -1,4 +1,4 @@
-"""In-memory storage: customers, outbox and idempotency keys behind one lock.
+"""In-memory storage: customers, KYC cases, outbox and idempotency keys, one lock.
 
 A unit of work takes the store's lock for its whole life and stages writes in
 an overlay, so a rollback is just dropping the overlay and readers never see
@@ -23,6 +23,7 @@ import attrs
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
+from cims.domain.kyc import KycCase, kyc_case_document, read_kyc_case
 from cims.domain.search_keys import search_keys
 from cims.ports.outbound.events import OutboxMessage
 from cims.ports.outbound.idempotency import IdempotentResponse
@@ -39,8 +40,13 @@ class MemoryStore:
         self.customers: dict[str, Customer] = {}
         self.ordered_ids: list[str] = []
         self.outbox: list[OutboxMessage] = []
+        # Positions are 1, 2, 3...; everything up to `published_through` is
+        # published, and `published` holds positions marked out of order.
+        self.published_through = 0
         self.published: set[int] = set()
         self.idempotency: dict[str, IdempotentResponse] = {}
+        # Cases are kept as their documents, as a database adapter would.
+        self.kyc_cases: dict[str, dict[str, object]] = {}
         self.committed = threading.Condition(self.lock)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
@@ -49,12 +55,20 @@ class MemoryStore:
     # The outbox reader side, used by the relay.
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         with self.lock:
-            waiting = [m for m in self.outbox if m.position not in self.published]
-            return waiting[:limit]
+            waiting = []
+            for message in self.outbox[self.published_through :]:
+                if message.position not in self.published:
+                    waiting.append(message)
+                    if len(waiting) == limit:
+                        break
+            return waiting
 
     def mark_published(self, positions: Sequence[int]) -> None:
         with self.lock:
             self.published.update(positions)
+            while self.published_through + 1 in self.published:
+                self.published_through += 1
+                self.published.discard(self.published_through)
 
 
 class MemoryCustomerRepository:
@@ -115,6 +129,31 @@ def _matches(customer: Customer, query: CustomerQuery) -> bool:
     )
 
 
+class MemoryKycRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.staged: dict[str, dict[str, object]] = {}
+
+    def get(self, customer_id: str) -> KycCase | None:
+        document = self.staged.get(customer_id) or self._store.kyc_cases.get(
+            customer_id
+        )
+        return None if document is None else read_kyc_case(document)
+
+    def add(self, case: KycCase) -> None:
+        current = self.get(case.customer_id)
+        if current is not None:
+            raise VersionConflict(case.customer_id, 0, current.version)
+        self.staged[case.customer_id] = kyc_case_document(case)
+
+    def update(self, case: KycCase, expected_version: int) -> None:
+        current = self.get(case.customer_id)
+        actual = current.version if current else None
+        if actual != expected_version:
+            raise VersionConflict(case.customer_id, expected_version, actual)
+        self.staged[case.customer_id] = kyc_case_document(case)
+
+
 class MemoryOutbox:
     def __init__(self) -> None:
         self.staged: list[DomainEvent] = []
@@ -139,12 +178,14 @@ class MemoryIdempotencyStore:
 class MemoryUnitOfWork:
     store: MemoryStore
     customers: MemoryCustomerRepository = attrs.field(init=False)
+    kyc: MemoryKycRepository = attrs.field(init=False)
     outbox: MemoryOutbox = attrs.field(init=False)
     idempotency: MemoryIdempotencyStore = attrs.field(init=False)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()
         self.customers = MemoryCustomerRepository(self.store)
+        self.kyc = MemoryKycRepository(self.store)
         self.outbox = MemoryOutbox()
         self.idempotency = MemoryIdempotencyStore(self.store)
         return self
@@ -156,6 +197,7 @@ class MemoryUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self.customers.staged.clear()
+        self.kyc.staged.clear()
         self.outbox.staged.clear()
         self.idempotency.staged.clear()
         self.store.lock.release()
@@ -185,8 +227,10 @@ class MemoryUnitOfWork:
                 )
             )
         store.idempotency.update(self.idempotency.staged)
+        store.kyc_cases.update(self.kyc.staged)
 
         self.customers.staged.clear()
+        self.kyc.staged.clear()
         self.outbox.staged.clear()
         self.idempotency.staged.clear()
         store.committed.notify_all()

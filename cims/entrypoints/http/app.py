@@ -10,25 +10,31 @@ from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http.customers import CustomerItem, Customers
 from cims.entrypoints.http.health import Health, OpenApi
 from cims.entrypoints.http.jobs import JobRuns, Metrics
+from cims.entrypoints.http.kyc import (
+    HitClearance,
+    KycCaseItem,
+    KycDecisions,
+    KycSubmissions,
+    ScreeningHits,
+)
 from cims.entrypoints.http.problems import install_error_handling
 from cims.entrypoints.http.security import (
     AuthenticationMiddleware,
     RequestIdMiddleware,
 )
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.inbound.kyc import KycService
 from cims.ports.outbound.jobs import JobRunRepository
 
 
 def create_app(
     customers: CustomerService,
     authority: TokenAuthority,
+    kyc: KycService,
     max_body_bytes: int = 1_000_000,
     job_runs: JobRunRepository | None = None,
-) -> falcon.App:
-    middleware: list[Any] = [
-        RequestIdMiddleware(),
-        AuthenticationMiddleware(authority),
-    ]
+) -> falcon.App[falcon.Request, falcon.Response]:
+    middleware: list[Any] = [RequestIdMiddleware(), AuthenticationMiddleware(authority)]
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     install_error_handling(app)
@@ -38,6 +44,15 @@ def create_app(
     app.add_route("/v1/customers", Customers(customers, max_body_bytes))
     app.add_route(
         "/v1/customers/{customer_id}", CustomerItem(customers, max_body_bytes)
+    )
+
+    case = "/v1/customers/{customer_id}/kyc"
+    app.add_route(case, KycCaseItem(kyc, max_body_bytes))
+    app.add_route(f"{case}/submissions", KycSubmissions(kyc, max_body_bytes))
+    app.add_route(f"{case}/decisions", KycDecisions(kyc, max_body_bytes))
+    app.add_route(f"{case}/screening-hits", ScreeningHits(kyc, max_body_bytes))
+    app.add_route(
+        f"{case}/screening-hits/{{hit_id}}/clearance", HitClearance(kyc, max_body_bytes)
     )
     if job_runs is not None:
         app.add_route("/v1/jobs", JobRuns(job_runs))

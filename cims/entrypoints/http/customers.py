@@ -13,7 +13,7 @@ from cims.domain.customer_document import customer_document
 from cims.entrypoints.http.media import MERGE_PATCH_TYPES, read_json
 from cims.entrypoints.http.pagination import decode_cursor, encode_cursor
 from cims.entrypoints.http.problems import Problem
-from cims.entrypoints.http.security import require
+from cims.entrypoints.http.security import actor_of, require
 from cims.ports.inbound.customers import CustomerFilters, CustomerService
 
 DEFAULT_PAGE_SIZE = 100
@@ -60,7 +60,9 @@ class Customers:
             )
         document = read_json(req, self._max_body)
 
-        registration = self._service.register(document, idempotency_key=key)
+        registration = self._service.register(
+            document, idempotency_key=key, actor=actor_of(req)
+        )
 
         resp.status = falcon.HTTP_200 if registration.replayed else falcon.HTTP_201
         if registration.replayed:
@@ -88,7 +90,9 @@ class CustomerItem:
         require(req, "customers:write")
         expected = _expected_version(req)
         document = read_json(req, self._max_body)
-        _render(resp, self._service.replace(customer_id, document, expected))
+        _render(
+            resp, self._service.replace(customer_id, document, expected, actor_of(req))
+        )
 
     def on_patch(
         self, req: falcon.Request, resp: falcon.Response, customer_id: str
@@ -96,7 +100,7 @@ class CustomerItem:
         require(req, "customers:write")
         expected = _expected_version(req)
         patch = read_json(req, self._max_body, MERGE_PATCH_TYPES)
-        _render(resp, self._service.amend(customer_id, patch, expected))
+        _render(resp, self._service.amend(customer_id, patch, expected, actor_of(req)))
 
     def on_delete(
         self, req: falcon.Request, resp: falcon.Response, customer_id: str

@@ -18,8 +18,11 @@ from cims.domain.errors import (
     CustomerNotFound,
     DuplicateRequest,
     InvalidInput,
+    NotPermitted,
+    ScreeningHitNotFound,
     ServiceUnavailable,
     TransitionNotAllowed,
+    VerificationBlocked,
     VersionConflict,
 )
 
@@ -94,6 +97,33 @@ def problem_from_domain(error: CimsError) -> Problem:
             "Idempotency-Key reused with a different body",
             str(error),
         )
+    if isinstance(error, ScreeningHitNotFound):
+        return Problem(
+            404,
+            "screening-hit-not-found",
+            "No such screening hit",
+            str(error),
+            customerId=error.customer_id,
+            hitId=error.hit_id,
+        )
+    if isinstance(error, NotPermitted):
+        # Permissions are scopes at this edge, so this reads like `require`.
+        return Problem(
+            403,
+            "insufficient-scope",
+            "Missing scope",
+            str(error),
+            requiredScope=error.permission,
+        )
+    if isinstance(error, VerificationBlocked):
+        return Problem(
+            409,
+            "verification-blocked",
+            "Verification blocked",
+            str(error),
+            allowed=list(error.allowed),
+            reasons=list(error.reasons),
+        )
     if isinstance(error, TransitionNotAllowed):
         return Problem(
             409,
@@ -112,7 +142,7 @@ def problem_from_domain(error: CimsError) -> Problem:
     return Problem(400, "bad-request", "The request cannot be served", str(error))
 
 
-def install_error_handling(app: falcon.App) -> None:
+def install_error_handling(app: falcon.App[falcon.Request, falcon.Response]) -> None:
     def on_domain_error(
         req: falcon.Request,
         resp: falcon.Response,

@@ -10,6 +10,7 @@ import falcon
 
 from cims.entrypoints.auth import Principal, TokenAuthority, TokenRejected
 from cims.entrypoints.http.problems import Problem
+from cims.ports.inbound.kyc import KYC_REVIEW, Actor
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +71,9 @@ def _unauthorized(detail: str) -> Problem:
         detail,
         headers={"WWW-Authenticate": 'Bearer realm="cims"'},
     )
+
+
+def actor_of(req: falcon.Request) -> Actor:
+    """The caller as the use cases see them: a name, and whether a KYC officer."""
+    principal: Principal = req.context.principal
+    return Actor(principal.subject, kyc_officer=principal.may(KYC_REVIEW))

@@ -1,4 +1,10 @@
-"""Customer use cases: register, read, replace, amend, remove and list."""
+"""Customer use cases: register, read, replace, amend, remove and list.
+
+KYC rides along: a new customer is screened and gets a KYC case; a change to
+what screening looks at (name, date of birth, nationality) screens again; and
+a kycStatus change in the document is an officer's attestation, run through
+the KYC workflow (see `cims.ports.inbound.kyc`).
+"""
 
 from __future__ import annotations
 
@@ -25,14 +31,22 @@ from cims.domain.errors import (
     InvalidInput,
     VersionConflict,
 )
-from cims.domain.events import CustomerCreated, CustomerDeleted, CustomerUpdated
+from cims.domain.events import (
+    CustomerCreated,
+    CustomerDeleted,
+    CustomerUpdated,
+    DomainEvent,
+)
+from cims.domain.kyc import open_case
 from cims.domain.merge_patch import apply_merge_patch
+from cims.domain.screening import ScreeningIndex
 from cims.domain.search_keys import (
     email_filter_key,
     last_name_filter_key,
     phone_filter_key,
 )
 from cims.domain.values import KycStatus
+from cims.ports.inbound.kyc import ATTESTATION_REASON, SYSTEM, Actor, KycWorkflow
 from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.idempotency import IdempotentResponse
 from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
@@ -70,20 +84,35 @@ class CustomerService:
         clock: Clock,
         ids: IdFactory,
         policy: ValidationPolicy = ValidationPolicy(),
+        kyc: KycWorkflow | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._ids = ids
         self._policy = policy
+        # Without a workflow, screening runs against an empty list: fine for
+        # embedding and tests, never for a bank (the container passes one).
+        self._kyc = kyc or KycWorkflow(
+            clock, ids, ScreeningIndex([], list_version="no-list")
+        )
 
     def register(
-        self, document: Mapping[str, Any], idempotency_key: str | None = None
+        self,
+        document: Mapping[str, Any],
+        idempotency_key: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Registration:
-        """Create a customer from a document.
+        """Create a customer from a document; screen them and open a KYC case.
+
+        A kycStatus other than Pending is an officer's attestation: the case
+        goes Pending -> InReview -> that status, each step recorded and evented.
 
         Raises:
             InvalidCustomer: a field failed validation.
             DuplicateRequest: the key was used before with another body.
+            NotPermitted: kycStatus is not Pending and the actor is no officer.
+            TransitionNotAllowed: that status cannot be reached from Pending.
+            VerificationBlocked: Verified was asked for but a rule forbids it.
         """
         now = self._clock.now()
         request = read_profile(document, self._policy, now.date())
@@ -98,9 +127,22 @@ class CustomerService:
                     return Registration(earlier.customer_id, earlier.document, True)
 
             customer = register_customer(
-                self._ids.new_id(), request.profile, request.kyc_status, now
+                self._ids.new_id(), request.profile, KycStatus.PENDING, now
             )
+            case = open_case(customer.id, KycStatus.PENDING, now)
+            case = self._kyc.screen(case, customer.profile, actor, now)
+            kyc_events: list[DomainEvent] = []
+            target = request.kyc_status
+            if target is not None and target is not KycStatus.PENDING:
+                self._kyc.require_officer(actor, KycStatus.PENDING, target)
+                case, kyc_events = self._kyc.move(
+                    case, customer.profile, target, actor, ATTESTATION_REASON, now
+                )
+            # The customer is stored once, already in the status the case
+            # reached; the KYC events after CUSTOMER_CREATED tell how.
+            customer = attrs.evolve(customer, kyc_status=case.status)
             uow.customers.add(customer)
+            self._kyc.save(uow, None, case, customer.profile)
             created = customer_document(customer)
             uow.outbox.add(
                 [
@@ -109,7 +151,8 @@ class CustomerService:
                         customer_id=customer.id,
                         occurred_at=now,
                         customer=created,
-                    )
+                    ),
+                    *kyc_events,
                 ]
             )
             if idempotency_key is not None:
@@ -130,15 +173,19 @@ class CustomerService:
         customer_id: str,
         document: Mapping[str, Any],
         expected_version: int | None = None,
+        actor: Actor = SYSTEM,
     ) -> Customer:
         """Replace a customer's profile with a whole new document (PUT)."""
-        return self._revise(customer_id, lambda _current: document, expected_version)
+        return self._revise(
+            customer_id, lambda _current: document, expected_version, actor
+        )
 
     def amend(
         self,
         customer_id: str,
         patch: Mapping[str, Any],
         expected_version: int | None = None,
+        actor: Actor = SYSTEM,
     ) -> Customer:
         """Apply a JSON merge patch (RFC 7396) to a customer (PATCH)."""
         if not isinstance(patch, Mapping):
@@ -151,7 +198,7 @@ class CustomerService:
             merged = apply_merge_patch(request_document(current), dict(patch))
             return merged if isinstance(merged, dict) else {}
 
-        return self._revise(customer_id, patched, expected_version)
+        return self._revise(customer_id, patched, expected_version, actor)
 
     def remove(self, customer_id: str, expected_version: int | None = None) -> None:
         now = self._clock.now()
@@ -203,28 +250,53 @@ class CustomerService:
         customer_id: str,
         new_document: Callable[[Customer], Mapping[str, Any]],
         expected_version: int | None,
+        actor: Actor,
     ) -> Customer:
+        """Revise the profile; screen again if the screened details changed; run
+        a kycStatus change as an officer's attestation.
+
+        Raises:
+            NotPermitted: kycStatus changes and the actor is no officer.
+            TransitionNotAllowed, VerificationBlocked: the KYC rules refuse it.
+        """
         now = self._clock.now()
         with self._unit_of_work() as uow:
             current = _existing(uow, customer_id)
             _check_version(current, expected_version)
 
             request = read_profile(new_document(current), self._policy, now.date())
-            revised = revise_customer(current, request.profile, request.kyc_status, now)
-            if revised == current:
-                return current
+            target = request.kyc_status
+            attested = target is not None and target != current.kyc_status
+            if attested:
+                assert target is not None
+                self._kyc.require_officer(actor, current.kyc_status, target)
 
-            uow.customers.update(revised, current.version)
-            uow.outbox.add(
-                [
+            stored = self._kyc.case_of(uow, current)
+            case = self._kyc.opened(stored, current, now)
+            case = self._kyc.screen(case, request.profile, actor, now)
+            kyc_events: list[DomainEvent] = []
+            if attested:
+                assert target is not None
+                case, kyc_events = self._kyc.move(
+                    case, request.profile, target, actor, ATTESTATION_REASON, now
+                )
+            saved = self._kyc.save(uow, stored, case, request.profile)
+
+            revised = revise_customer(current, request.profile, case.status, now)
+            events: list[DomainEvent] = []
+            if revised != current:
+                uow.customers.update(revised, current.version)
+                events.append(
                     CustomerUpdated(
                         event_id=self._ids.new_id(),
                         customer_id=customer_id,
                         occurred_at=now,
                         changes=changed_fields(current, revised),
                     )
-                ]
-            )
+                )
+            elif saved == stored:
+                return current
+            uow.outbox.add([*events, *kyc_events])
             uow.commit()
         return revised
 

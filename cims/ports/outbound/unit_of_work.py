@@ -1,4 +1,4 @@
-"""The unit of work: one atomic change to customers and the events it emits."""
+"""The unit of work: one atomic change to customers, KYC cases and their events."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from cims.ports.outbound.events import EventOutbox
 from cims.ports.outbound.idempotency import IdempotencyStore
+from cims.ports.outbound.kyc import KycRepository
 from cims.ports.outbound.repositories import CustomerRepository
 
 
@@ -18,6 +19,7 @@ class UnitOfWork(Protocol):
     """
 
     customers: CustomerRepository
+    kyc: KycRepository
     outbox: EventOutbox
     idempotency: IdempotencyStore
 

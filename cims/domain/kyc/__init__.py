@@ -1,0 +1,77 @@
+"""Know-your-customer verification: the case, its states, evidence and risk."""
+
+from cims.domain.kyc.case import (
+    AuditEntry,
+    Check,
+    CheckKind,
+    CheckOutcome,
+    Clearance,
+    HitStatus,
+    KycCase,
+    RecordedHit,
+    ScreeningRecord,
+    clear_hit,
+    open_case,
+    reassess_risk,
+    record_screening,
+    record_screening_failure,
+    record_submission,
+    screening_subject,
+    subject_fingerprint,
+    transition,
+    verification_blockers,
+)
+from cims.domain.kyc.codec import kyc_case_document, read_kyc_case
+from cims.domain.kyc.evidence import (
+    DocumentType,
+    IdentityDocument,
+    PepDeclaration,
+    ProofOfAddress,
+    Submission,
+    mask_number,
+    read_submission,
+)
+from cims.domain.kyc.policy import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy, RiskRating
+from cims.domain.kyc.risk import RiskAssessment, assess_risk
+from cims.domain.kyc.states import allowed_from, path_to
+from cims.domain.kyc.view import hit_view, kyc_case_view
+
+__all__ = [
+    "DEFAULT_HIGH_RISK_COUNTRIES",
+    "AuditEntry",
+    "Check",
+    "CheckKind",
+    "CheckOutcome",
+    "Clearance",
+    "DocumentType",
+    "HitStatus",
+    "IdentityDocument",
+    "KycCase",
+    "KycPolicy",
+    "PepDeclaration",
+    "ProofOfAddress",
+    "RecordedHit",
+    "RiskAssessment",
+    "RiskRating",
+    "ScreeningRecord",
+    "Submission",
+    "allowed_from",
+    "assess_risk",
+    "clear_hit",
+    "hit_view",
+    "kyc_case_document",
+    "kyc_case_view",
+    "mask_number",
+    "open_case",
+    "path_to",
+    "read_kyc_case",
+    "read_submission",
+    "reassess_risk",
+    "record_screening",
+    "record_screening_failure",
+    "record_submission",
+    "screening_subject",
+    "subject_fingerprint",
+    "transition",
+    "verification_blockers",
+]
