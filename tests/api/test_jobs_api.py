@@ -87,9 +87,7 @@ def test_metrics_show_each_jobs_last_run_to_a_scraper_with_a_token(
     )
 
 
-def test_metrics_are_not_open_without_a_token(
-    jobs_client, customers, authority
-) -> None:
+def test_metrics_are_not_open_without_a_token(customers, authority, kyc) -> None:
     app = create_app(customers, authority, kyc, job_runs=MemoryJobRuns())
 
     assert testing.TestClient(app).simulate_get("/metrics").status_code == 401
