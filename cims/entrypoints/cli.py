@@ -118,7 +118,7 @@ def batch_run(settings, job: str, inbox: str, feeds: str, chunk_size: int) -> No
 
     display = RichProgress() if sys.stderr.isatty() else LogProgress()
     observer = Observers([display, JobMetrics()])
-    stop = _stop_on_signals()
+    stop, previous = _stop_on_signals()
     try:
         run = container.job_runner().run(chosen, stop, observer)
     except JobAlreadyRunning as busy:
@@ -127,6 +127,9 @@ def batch_run(settings, job: str, inbox: str, feeds: str, chunk_size: int) -> No
     except Exception as error:
         logging.getLogger("cims.batch").exception("job %s failed", job)
         raise click.ClickException(f"job {job} failed: {error}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
     _print_runs([run])
     if run.status is JobStatus.STOPPED:
@@ -201,7 +204,7 @@ def scheduler(settings, schedule_file: str, metrics_port: int) -> None:
     runner.serve()
 
 
-def _stop_on_signals() -> threading.Event:
+def _stop_on_signals() -> tuple[threading.Event, dict[int, Any]]:
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:
@@ -212,9 +215,11 @@ def _stop_on_signals() -> threading.Event:
         )
         stop.set()
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    return stop
+    previous = {
+        signum: signal.signal(signum, request_stop)
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    return stop, previous
 
 
 def _explain(error: Exception) -> str:
