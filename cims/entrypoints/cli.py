@@ -204,7 +204,7 @@ def scheduler(settings, schedule_file: str, metrics_port: int) -> None:
     runner.serve()
 
 
-def _stop_on_signals() -> tuple[threading.Event, dict[int, Any]]:
+def _stop_on_signals() -> tuple[threading.Event, dict[signal.Signals, Any]]:
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:
