@@ -171,7 +171,13 @@ def main() -> None:
             f"sync import of {args.rows:,} CSV rows ({size_mb:.1f} MB), "
             "2% invalid; python " + sys.version.split()[0]
         )
-        results = {}
+        header = (
+            f"{'backend':<11}{'first rows/s':>14}{'rerun rows/s':>14}"
+            f"{'vs memory':>11}{'peak RSS MB':>13}  counts (first run)"
+        )
+        print(header)
+        print("-" * len(header), flush=True)
+        base = None
         for backend in backends:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", backend, postgres, str(feed)],
@@ -180,25 +186,18 @@ def main() -> None:
                 text=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
-            results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
-
-    base = results[backends[0]]["first"]["seconds"] / args.rows
-    header = (
-        f"{'backend':<11}{'first rows/s':>14}{'rerun rows/s':>14}"
-        f"{'vs memory':>11}{'peak RSS MB':>13}  counts (first run)"
-    )
-    print(header)
-    print("-" * len(header))
-    for backend, figures in results.items():
-        first, again = figures["first"], figures["again"]
-        counts = " ".join(f"{k}={v}" for k, v in first["counts"].items())
-        ratio = (first["seconds"] / args.rows) / base
-        print(
-            f"{backend:<11}{args.rows / first['seconds']:>14,.0f}"
-            f"{args.rows / again['seconds']:>14,.0f}{ratio:>10.2f}x"
-            f"{figures['peak_rss_mb']:>13,.0f}  {counts}"
-        )
-        assert again["counts"].get("created", 0) == 0, "a re-run must create nothing"
+            figures = json.loads(out.stdout.strip().splitlines()[-1])
+            first, again = figures["first"], figures["again"]
+            base = base or first["seconds"]
+            counts = " ".join(f"{k}={v}" for k, v in first["counts"].items())
+            print(
+                f"{backend:<11}{args.rows / first['seconds']:>14,.0f}"
+                f"{args.rows / again['seconds']:>14,.0f}"
+                f"{first['seconds'] / base:>10.2f}x"
+                f"{figures['peak_rss_mb']:>13,.0f}  {counts}",
+                flush=True,
+            )
+            assert again["counts"].get("created", 0) == 0, "a re-run creates nothing"
 
 
 if __name__ == "__main__":
