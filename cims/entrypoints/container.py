@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+import os
+import socket
 import threading
+import uuid
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 import cims
 from cims.adapters.memory import MemoryEventBus, MemoryStore
+from cims.adapters.memory.jobs import (
+    MemoryCheckpoints,
+    MemoryJobLock,
+    MemoryJobRuns,
+    MemorySourceRecords,
+)
 from cims.adapters.mongo import MongoStore
 from cims.adapters.sanctions.cached import CachedScreener
 from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
-from cims.adapters.sqlalchemy import SqlStore
 from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
 from cims.domain.kyc import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy
@@ -23,6 +32,7 @@ from cims.domain.values import parse_country
 from cims.entrypoints.auth import TokenAuthority, local_secret
 from cims.entrypoints.settings import Settings
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.inbound.jobs.runner import JobRunner
 from cims.ports.inbound.kyc import KycService, KycWorkflow
 from cims.ports.inbound.relay import EventRelay
 from cims.ports.outbound.sanctions import SanctionsList
@@ -31,6 +41,24 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(cims.__file__).resolve().parents[1]
 DEFAULT_SANCTIONS_DIR = REPO_ROOT.parent / "shared" / "data" / "sanctions" / "ofac"
+
+
+def _sql_store(url: str, migrate: bool) -> object:
+    # Imported here so that in-memory use never loads SQLAlchemy.
+    from cims.adapters.sqlalchemy import SqlStore
+
+    return SqlStore(url, migrate=migrate)
+
+
+def _sql_jobs(kind: str, store: object) -> object:
+    from cims.adapters.sqlalchemy import jobs
+
+    engine = store.engine  # type: ignore[attr-defined]
+    return getattr(jobs, kind)(engine)
+
+
+def _runner_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _jwt_secret(jwt_secret: str, data_dir: str) -> str:
@@ -85,7 +113,7 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(MemoryStore),
         sql=providers.Singleton(
-            SqlStore, config.database_url, migrate=config.migrate_on_start
+            _sql_store, config.database_url, config.migrate_on_start
         ),
         mongo=providers.Singleton(
             MongoStore, config.mongodb_url, config.mongodb_database
@@ -132,6 +160,40 @@ class Container(containers.DeclarativeContainer):
     )
     relay = providers.Factory(EventRelay, outbox=store, publisher=publisher)
 
+    # Batch jobs: lock, history and checkpoints live beside the customers.
+    job_lock = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryJobLock),
+        sql=providers.Singleton(_sql_jobs, "SqlJobLock", store),
+    )
+    job_runs = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryJobRuns),
+        sql=providers.Singleton(_sql_jobs, "SqlJobRuns", store),
+    )
+    checkpoints = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryCheckpoints),
+        sql=providers.Singleton(_sql_jobs, "SqlCheckpoints", store),
+    )
+    source_records = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemorySourceRecords),
+        sql=providers.Singleton(_sql_jobs, "SqlSourceRecords", store),
+    )
+    job_runner = providers.Singleton(
+        JobRunner,
+        lock=job_lock,
+        runs=job_runs,
+        checkpoints=checkpoints,
+        clock=clock,
+        ids=ids,
+        owner=providers.Callable(_runner_name),
+        lease=providers.Callable(
+            lambda seconds: dt.timedelta(seconds=seconds), config.job_lease_seconds
+        ),
+    )
+
     authority = providers.Singleton(
         TokenAuthority,
         secret=providers.Callable(_jwt_secret, config.jwt_secret, config.data_dir),
@@ -155,6 +217,8 @@ def build_container(settings: Settings) -> Container:
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,
             "jwt_audience": settings.jwt_audience,
+            "migrate_on_start": settings.migrate_on_start,
+            "job_lease_seconds": settings.job_lease_seconds,
             "sanctions_dir": settings.sanctions_dir,
             "kyc": {
                 "require_identity_document": settings.kyc_require_identity_document,

@@ -37,4 +37,5 @@ def application(
         container.authority(),
         container.kyc(),
         settings.max_body_bytes,
+        job_runs=container.job_runs(),
     )

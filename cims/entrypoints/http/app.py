@@ -9,6 +9,7 @@ import falcon
 from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http.customers import CustomerItem, Customers
 from cims.entrypoints.http.health import Health, OpenApi
+from cims.entrypoints.http.jobs import JobRuns, Metrics
 from cims.entrypoints.http.kyc import (
     HitClearance,
     KycCaseItem,
@@ -23,6 +24,7 @@ from cims.entrypoints.http.security import (
 )
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService
+from cims.ports.outbound.jobs import JobRunRepository
 
 
 def create_app(
@@ -30,6 +32,7 @@ def create_app(
     authority: TokenAuthority,
     kyc: KycService,
     max_body_bytes: int = 1_000_000,
+    job_runs: JobRunRepository | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     middleware: list[Any] = [RequestIdMiddleware(), AuthenticationMiddleware(authority)]
     app = falcon.App(middleware=middleware)
@@ -51,4 +54,7 @@ def create_app(
     app.add_route(
         f"{case}/screening-hits/{{hit_id}}/clearance", HitClearance(kyc, max_body_bytes)
     )
+    if job_runs is not None:
+        app.add_route("/v1/jobs", JobRuns(job_runs))
+        app.add_route("/metrics", Metrics(job_runs))
     return app
