@@ -179,3 +179,36 @@ source_records = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Column("file", sa.Text, nullable=True),
 )
+
+# Merging and search (migration 0004): every customer's retrieval keys (see
+# `cims.domain.search_keys.match_keys`), one row per key, read by (kind,
+# value) and rewritten with the customer; its lineage (source records, merge
+# history, `merged_into` for a merged-away id), one versioned JSON document per
+# customer id; and the duplicate review queue, one versioned row per pair.
+customer_search_keys = sa.Table(
+    "customer_search_keys",
+    metadata,
+    sa.Column("kind", sa.String(2), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("customer_id", CustomerId, primary_key=True),
+    sa.Index(None, "customer_id"),
+)
+
+customer_lineage = sa.Table(
+    "customer_lineage",
+    metadata,
+    sa.Column("customer_id", CustomerId, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("merged_into", CustomerId, nullable=True),
+    sa.Column("document", sa.JSON, nullable=False),
+)
+
+duplicate_reviews = sa.Table(
+    "duplicate_reviews",
+    metadata,
+    sa.Column("pair_id", sa.String(200), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Index(None, "status", "pair_id"),
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -37,7 +37,9 @@ from cims.domain.events import (
     CustomerUpdated,
     DomainEvent,
 )
+from cims.domain.golden import api_source, first_lineage
 from cims.domain.kyc import open_case
+from cims.domain.lineage import CustomerLineage, with_source
 from cims.domain.merge_patch import apply_merge_patch
 from cims.domain.screening import ScreeningIndex
 from cims.domain.search_keys import (
@@ -51,6 +53,9 @@ from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.idempotency import IdempotentResponse
 from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
 from cims.ports.outbound.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from cims.ports.inbound.review import DuplicateMatcher
 
 MAX_PAGE_SIZE = 500
 
@@ -85,8 +90,10 @@ class CustomerService:
         ids: IdFactory,
         policy: ValidationPolicy = ValidationPolicy(),
         kyc: KycWorkflow | None = None,
+        matcher: DuplicateMatcher | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._matcher = matcher
         self._clock = clock
         self._ids = ids
         self._policy = policy
@@ -142,6 +149,11 @@ class CustomerService:
             # reached; the KYC events after CUSTOMER_CREATED tell how.
             customer = attrs.evolve(customer, kyc_status=case.status)
             uow.customers.add(customer)
+            uow.lineage.add(
+                CustomerLineage(
+                    customer.id, (api_source(customer.id, dict(document), now),)
+                )
+            )
             self._kyc.save(uow, None, case, customer.profile)
             created = customer_document(customer)
             uow.outbox.add(
@@ -161,6 +173,10 @@ class CustomerService:
                         idempotency_key, fingerprint, customer.id, created, now
                     )
                 )
+            if self._matcher is not None:
+                # Auto-merge is off for API creations by default: matches are
+                # queued for review; the new customer keeps its own id.
+                self._matcher.match_new(uow, customer, "api")
             uow.commit()
         return Registration(customer.id, created, False)
 
@@ -264,7 +280,8 @@ class CustomerService:
             current = _existing(uow, customer_id)
             _check_version(current, expected_version)
 
-            request = read_profile(new_document(current), self._policy, now.date())
+            requested = new_document(current)
+            request = read_profile(requested, self._policy, now.date())
             target = request.kyc_status
             attested = target is not None and target != current.kyc_status
             if attested:
@@ -286,6 +303,20 @@ class CustomerService:
             events: list[DomainEvent] = []
             if revised != current:
                 uow.customers.update(revised, current.version)
+                # The request is a source record too: later merges and
+                # unmerges recompute from it, so it must not go stale.
+                stored_lineage = uow.lineage.get(customer_id)
+                lineage = with_source(
+                    stored_lineage or first_lineage(current),
+                    api_source(customer_id, dict(requested), now),
+                )
+                if stored_lineage is None:
+                    uow.lineage.add(lineage)
+                else:
+                    uow.lineage.update(
+                        attrs.evolve(lineage, version=stored_lineage.version + 1),
+                        stored_lineage.version,
+                    )
                 events.append(
                     CustomerUpdated(
                         event_id=self._ids.new_id(),

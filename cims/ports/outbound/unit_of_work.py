@@ -1,4 +1,5 @@
-"""The unit of work: one atomic change to customers, KYC cases and their events."""
+"""The unit of work: one atomic change to customers, KYC cases, lineage, reviews
+and their events."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Protocol, Self
 from cims.ports.outbound.events import EventOutbox
 from cims.ports.outbound.idempotency import IdempotencyStore
 from cims.ports.outbound.kyc import KycRepository
+from cims.ports.outbound.merging import LineageRepository, ReviewRepository
 from cims.ports.outbound.repositories import CustomerRepository
 
 
@@ -22,6 +24,8 @@ class UnitOfWork(Protocol):
     kyc: KycRepository
     outbox: EventOutbox
     idempotency: IdempotencyStore
+    lineage: LineageRepository
+    reviews: ReviewRepository
 
     def __enter__(self) -> Self: ...
 
