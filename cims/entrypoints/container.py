@@ -34,6 +34,9 @@ from cims.entrypoints.settings import Settings
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.jobs.runner import JobRunner
 from cims.ports.inbound.kyc import KycService, KycWorkflow
+from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.review import DuplicateMatcher, MatchingPolicy, ReviewService
+from cims.ports.inbound.search import CustomerSearch
 from cims.ports.inbound.relay import EventRelay
 from cims.ports.outbound.sanctions import SanctionsList
 
@@ -150,6 +153,31 @@ class Container(containers.DeclarativeContainer):
         unit_of_work=store.provided.unit_of_work,
         workflow=kyc_workflow,
     )
+    merges = providers.Factory(
+        MergeService,
+        unit_of_work=store.provided.unit_of_work,
+        clock=clock,
+        ids=ids,
+        policy=policy,
+    )
+    matching_policy = providers.Singleton(
+        lambda sources: MatchingPolicy(
+            auto_merge_sources=frozenset(
+                s.strip() for s in sources.split(",") if s.strip()
+            )
+        ),
+        config.match_auto_merge_sources,
+    )
+    matcher = providers.Factory(
+        DuplicateMatcher, merges=merges, clock=clock, policy=matching_policy
+    )
+    reviews = providers.Factory(
+        ReviewService,
+        unit_of_work=store.provided.unit_of_work,
+        merges=merges,
+        clock=clock,
+    )
+    search = providers.Factory(CustomerSearch, unit_of_work=store.provided.unit_of_work)
     customers = providers.Factory(
         CustomerService,
         unit_of_work=store.provided.unit_of_work,
@@ -157,6 +185,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         policy=policy,
         kyc=kyc_workflow,
+        matcher=matcher,
     )
     relay = providers.Factory(EventRelay, outbox=store, publisher=publisher)
 
@@ -220,6 +249,7 @@ def build_container(settings: Settings) -> Container:
             "migrate_on_start": settings.migrate_on_start,
             "job_lease_seconds": settings.job_lease_seconds,
             "sanctions_dir": settings.sanctions_dir,
+            "match_auto_merge_sources": settings.match_auto_merge_sources,
             "kyc": {
                 "require_identity_document": settings.kyc_require_identity_document,
                 "require_proof_of_address": settings.kyc_require_proof_of_address,

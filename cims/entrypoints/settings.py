@@ -46,6 +46,10 @@ class Settings:
     schedule_file: str = ""
     job_lease_seconds: float = 300.0
     job_chunk_size: int = 500
+    # Sources whose new customers may be merged without review when they
+    # match at or above the match threshold (comma separated, e.g. "crm");
+    # empty, the default, queues every match for a person, API creations too.
+    match_auto_merge_sources: str = ""
 
     @property
     def effective_inbox_dir(self) -> str:

@@ -38,4 +38,7 @@ def application(
         container.kyc(),
         settings.max_body_bytes,
         job_runs=container.job_runs(),
+        merges=container.merges(),
+        reviews=container.reviews(),
+        search=container.search(),
     )

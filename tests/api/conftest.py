@@ -11,6 +11,9 @@ from cims.entrypoints.auth import TokenAuthority
 from cims.entrypoints.http import create_app
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService
+from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.review import ReviewService
+from cims.ports.inbound.search import CustomerSearch
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-use"
 
@@ -21,8 +24,23 @@ def authority() -> TokenAuthority:
 
 
 @pytest.fixture
-def app(customers: CustomerService, authority: TokenAuthority, kyc: KycService):
-    return create_app(customers, authority, kyc, max_body_bytes=10_000)
+def app(
+    customers: CustomerService,
+    authority: TokenAuthority,
+    kyc: KycService,
+    merges: MergeService,
+    reviews: ReviewService,
+    search: CustomerSearch,
+):
+    return create_app(
+        customers,
+        authority,
+        kyc,
+        max_body_bytes=10_000,
+        merges=merges,
+        reviews=reviews,
+        search=search,
+    )
 
 
 @pytest.fixture

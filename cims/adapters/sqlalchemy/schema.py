@@ -206,7 +206,12 @@ customer_lineage = sa.Table(
 duplicate_reviews = sa.Table(
     "duplicate_reviews",
     metadata,
-    sa.Column("pair_id", sa.String(200), primary_key=True),
+    # "C" collation, as for ids: pages come in the same order everywhere.
+    sa.Column(
+        "pair_id",
+        sa.String(200).with_variant(postgresql.VARCHAR(200, collation="C"), "postgresql"),
+        primary_key=True,
+    ),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("document", sa.JSON, nullable=False),

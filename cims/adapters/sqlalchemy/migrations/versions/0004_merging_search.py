@@ -21,6 +21,9 @@ depends_on = None
 customer_id = sa.String(64).with_variant(
     postgresql.VARCHAR(64, collation="C"), "postgresql"
 )
+pair_id = sa.String(200).with_variant(
+    postgresql.VARCHAR(200, collation="C"), "postgresql"
+)
 BATCH = 5000
 
 
@@ -47,7 +50,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "duplicate_reviews",
-        sa.Column("pair_id", sa.String(200), nullable=False),
+        sa.Column("pair_id", pair_id, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("document", sa.JSON, nullable=False),
