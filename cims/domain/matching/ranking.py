@@ -2,47 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-import attrs
-
-from .comparison import comparison_fields
-from .engine import score_pair
+from .comparison import Features, compare, comparison_fields
+from .engine import _Scorer
 from .model import ModelParameters, default_parameters
 from .record import PersonRecord
 from .results import PairDecision
 from .settings import MatchSettings
 
 
-@attrs.frozen
 class Ranker:
-    """Scores candidates as `score_pair` does, best first.
+    """Scores candidates exactly as `score_pair` does, best first.
 
     Built-in parameters unless given: a search has no batch to estimate on,
-    and the same parameters make a search score equal a dedup score.
+    and the same parameters make a search score equal a dedup score. The
+    scorer (and its per-pattern cache) lives as long as the ranker, and each
+    record's features are computed once per call, so ranking a few hundred
+    candidates stays in the low milliseconds.
     """
 
-    settings: MatchSettings = MatchSettings()
-    parameters: ModelParameters | None = None
+    def __init__(
+        self,
+        settings: MatchSettings | None = None,
+        parameters: ModelParameters | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        fields = comparison_fields(self.settings.extra_fields)
+        self._scorer = _Scorer(
+            fields, parameters or default_parameters(fields), self.settings
+        )
 
     def rank(
-        self, query: PersonRecord, candidates: Iterable[PersonRecord]
+        self, queries: Sequence[PersonRecord], candidates: Iterable[PersonRecord]
     ) -> list[PairDecision]:
-        parameters = self.parameters or default_parameters(
-            comparison_fields(self.settings.extra_fields)
+        """The best decision per candidate over every reading of the query."""
+        extras = self.settings.extra_fields
+        readings = [Features(0, query, extras) for query in queries]
+        best: list[PairDecision] = []
+        for candidate in candidates:
+            features = Features(1, candidate, extras)
+            decisions = [
+                self._decide(reading, features, candidate.record_id)
+                for reading in readings
+            ]
+            best.append(max(decisions, key=_strength))
+        best.sort(key=lambda d: (*(-x for x in _strength(d)), d.record_b))
+        return best
+
+    def _decide(self, a: Features, b: Features, record_id: str) -> PairDecision:
+        pattern = compare(a, b, self.settings.extra_fields)
+        scorer = self._scorer
+        reason = "score"
+        if (
+            scorer.probability(pattern) < self.settings.match_threshold
+            and a.fingerprint == b.fingerprint
+            and a.has_identifying_data()
+        ):
+            reason = "identical"
+        evidence = scorer.evidence(pattern, reason)
+        return PairDecision(
+            a.record_id, record_id, scorer.decide(evidence.probability), evidence
         )
-        scored = [
-            score_pair(query, candidate, self.settings, parameters)
-            for candidate in candidates
-        ]
-        scored.sort(
-            key=lambda d: (
-                -d.evidence.probability,
-                -d.evidence.log2_odds,
-                d.record_b,
-            )
-        )
-        return scored
+
+
+def _strength(decision: PairDecision) -> tuple[float, float]:
+    return (decision.evidence.probability, decision.evidence.log2_odds)
 
 
 def name_query(text: str) -> list[PersonRecord]:

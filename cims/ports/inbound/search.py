@@ -15,14 +15,14 @@ import attrs
 
 from cims.domain.customer import Customer
 from cims.domain.errors import FieldError, InvalidInput
-from cims.domain.matching import MatchSettings, PairDecision, PersonRecord
+from cims.domain.matching import MatchSettings, PersonRecord
 from cims.domain.matching.ranking import Ranker, name_query
 from cims.domain.search_keys import match_keys, person_record
 from cims.ports.outbound.unit_of_work import UnitOfWork
 
 MAX_RESULTS = 100
 # Candidates scored per query: bounds the work whatever the data.
-CANDIDATES = 200
+CANDIDATES = 100
 
 
 @attrs.frozen
@@ -103,26 +103,8 @@ class CustomerSearch:
         with self._unit_of_work() as uow:
             found = uow.customers.search(keys, CANDIDATES)
         by_id = {customer.id: customer for customer in found}
-        records = [person_record(customer) for customer in found]
-
-        best: dict[str, PairDecision] = {}
-        for reading in readings:
-            for decision in self._ranker.rank(reading, records):
-                kept = best.get(decision.record_b)
-                if kept is None or _better(decision, kept):
-                    best[decision.record_b] = decision
-        ordered = sorted(
-            best.values(),
-            key=lambda d: (-d.evidence.probability, -d.evidence.log2_odds, d.record_b),
-        )
-        return [SearchHit(by_id[d.record_b], d) for d in ordered[:limit]]
-
-
-def _better(a: PairDecision, b: PairDecision) -> bool:
-    return (a.evidence.probability, a.evidence.log2_odds) > (
-        b.evidence.probability,
-        b.evidence.log2_odds,
-    )
+        ranked = self._ranker.rank(readings, [person_record(c) for c in found])
+        return [SearchHit(by_id[d.record_b], d) for d in ranked[:limit]]
 
 
 def _check_limit(limit: int) -> None:
