@@ -83,7 +83,9 @@ def kyc(memory_store: MemoryStore, kyc_workflow: KycWorkflow) -> KycService:
 
 
 @pytest.fixture
-def merges(memory_store: MemoryStore, clock: FixedClock, ids: SequentialIds) -> MergeService:
+def merges(
+    memory_store: MemoryStore, clock: FixedClock, ids: SequentialIds
+) -> MergeService:
     return MergeService(memory_store.unit_of_work, clock, ids)
 
 

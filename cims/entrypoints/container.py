@@ -35,9 +35,9 @@ from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.jobs.runner import JobRunner
 from cims.ports.inbound.kyc import KycService, KycWorkflow
 from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.relay import EventRelay
 from cims.ports.inbound.review import DuplicateMatcher, MatchingPolicy, ReviewService
 from cims.ports.inbound.search import CustomerSearch
-from cims.ports.inbound.relay import EventRelay
 from cims.ports.outbound.sanctions import SanctionsList
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,6 @@ def build_container(settings: Settings) -> Container:
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,
             "jwt_audience": settings.jwt_audience,
-            "migrate_on_start": settings.migrate_on_start,
             "job_lease_seconds": settings.job_lease_seconds,
             "sanctions_dir": settings.sanctions_dir,
             "match_auto_merge_sources": settings.match_auto_merge_sources,

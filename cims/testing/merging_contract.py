@@ -61,7 +61,9 @@ class MergingContract:
         customers.amend(customer_id, {"lastName": "Doe"})
 
         with store.unit_of_work() as uow:
-            assert [c.id for c in uow.customers.search(match_keys("Jane", "Doe"), 10)] == [customer_id]
+            assert [
+                c.id for c in uow.customers.search(match_keys("Jane", "Doe"), 10)
+            ] == [customer_id]
             assert uow.customers.search({"n:R"}, 10) == []
 
         customers.remove(customer_id)
@@ -98,7 +100,10 @@ class MergingContract:
         )
 
         assert hits[0].customer.id == wanted
-        assert hits[0].decision.evidence.probability > hits[1].decision.evidence.probability
+        assert (
+            hits[0].decision.evidence.probability
+            > hits[1].decision.evidence.probability
+        )
         assert {f.field for f in hits[0].decision.evidence.fields} >= {"date_of_birth"}
 
     # --- lineage, merge and unmerge -------------------------------------
@@ -109,12 +114,10 @@ class MergingContract:
             uow.lineage.add(lineage)
             uow.commit()
 
-        with store.unit_of_work() as uow:
-            with pytest.raises(VersionConflict):
-                uow.lineage.add(lineage)
-        with store.unit_of_work() as uow:
-            with pytest.raises(VersionConflict):
-                uow.lineage.update(attrs.evolve(lineage, version=3), 2)
+        with store.unit_of_work() as uow, pytest.raises(VersionConflict):
+            uow.lineage.add(lineage)
+        with store.unit_of_work() as uow, pytest.raises(VersionConflict):
+            uow.lineage.update(attrs.evolve(lineage, version=3), 2)
         with store.unit_of_work() as uow:
             uow.lineage.update(attrs.evolve(lineage, merged_into="c-2", version=2), 1)
             uow.commit()
@@ -126,12 +129,20 @@ class MergingContract:
     def test_merge_then_unmerge_restores_both_customers(self, store: Any) -> None:
         customers, merges, _ = _services(store)
         a = customers.register(
-            person("Jane", "Roe", email="jane@example.com", accounts=[
-                {"accountId": "A-1", "type": "current", "currency": "GBP"}])
+            person(
+                "Jane",
+                "Roe",
+                email="jane@example.com",
+                accounts=[{"accountId": "A-1", "type": "current", "currency": "GBP"}],
+            )
         ).customer_id
         b = customers.register(
-            person("Jane", "Row", phone="+44 20 7946 0958", accounts=[
-                {"accountId": "B-1", "type": "savings", "currency": "GBP"}])
+            person(
+                "Jane",
+                "Row",
+                phone="+44 20 7946 0958",
+                accounts=[{"accountId": "B-1", "type": "savings", "currency": "GBP"}],
+            )
         ).customer_id
         before_a, before_b = customers.get(a), customers.get(b)
 
@@ -153,7 +164,10 @@ class MergingContract:
         assert customers.get(b).profile == before_b.profile
         assert merges.resolve(b).merged_into is None
         history = merges.lineage(a).lineage.history
-        assert [(h.action, h.other_id) for h in history] == [("merged", b), ("unmerged", b)]
+        assert [(h.action, h.other_id) for h in history] == [
+            ("merged", b),
+            ("unmerged", b),
+        ]
 
     def test_a_merged_away_customer_cannot_be_merged_again(self, store: Any) -> None:
         customers, merges, _ = _services(store)
@@ -188,7 +202,9 @@ class MergingContract:
 
     def test_a_confirmed_review_merges_into_the_older_id(self, store: Any) -> None:
         customers, merges, reviews = _services(store)
-        first = customers.register(person("John", "Smith", dateOfBirth="1980-01-02")).customer_id
+        first = customers.register(
+            person("John", "Smith", dateOfBirth="1980-01-02")
+        ).customer_id
         customers.register(person("Jon", "Smith", dateOfBirth="1980-01-02"))
         review = reviews.list()[0]
 
@@ -197,14 +213,20 @@ class MergingContract:
         assert decided.status == "merged" and decided.decided_by == "reviewer"
         assert reviews.list() == []
         assert [r.pair_id for r in reviews.list("merged")] == [review.pair_id]
-        assert merges.lineage(first).lineage.merges[0].merged_id == max(review.customer_ids)
+        assert merges.lineage(first).lineage.merges[0].merged_id == max(
+            review.customer_ids
+        )
 
     def test_a_rejected_pair_comes_back_only_when_its_data_changes(
         self, store: Any
     ) -> None:
         customers, _, reviews = _services(store)
-        a = customers.register(person("John", "Smith", dateOfBirth="1980-01-02")).customer_id
-        b = customers.register(person("Jon", "Smith", dateOfBirth="1980-01-02")).customer_id
+        a = customers.register(
+            person("John", "Smith", dateOfBirth="1980-01-02")
+        ).customer_id
+        b = customers.register(
+            person("Jon", "Smith", dateOfBirth="1980-01-02")
+        ).customer_id
         review = reviews.list()[0]
         reviews.reject(review.pair_id, _actor("reviewer"), "twins")
 
@@ -222,9 +244,7 @@ class MergingContract:
 
     def test_reviews_list_by_status_in_pages(self, store: Any) -> None:
         now = SystemClock().now()
-        decision = score_pair(
-            person_record_of("a"), person_record_of("b")
-        )
+        decision = score_pair(person_record_of("a"), person_record_of("b"))
         with store.unit_of_work() as uow:
             for left, right in (("a", "b"), ("a", "c"), ("b", "c")):
                 review = open_review(

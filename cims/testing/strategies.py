@@ -248,7 +248,3 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
         ),
         max_leaves=max_leaves,
     )
-
-
-# Stored customers (domain objects) for storage tests live beside these.
-from cims.testing.domain_strategies import customers as customers  # noqa: E402

@@ -1,4 +1,4 @@
-"""Lineage and duplicate reviews in memory: versioned documents, staged per unit of work."""
+"""Lineage and duplicate reviews in memory: versioned documents, staged per uow."""
 
 from __future__ import annotations
 

@@ -57,18 +57,18 @@ from pymongo.database import Database
 
 from cims.adapters.mongo.errors import storage_errors
 from cims.adapters.mongo.kyc import KYC_CASES, MongoKycRepository
+from cims.adapters.mongo.mapping import (
+    PERSONAL_FIELDS,
+    Document,
+    customer_fields,
+    customer_from_document,
+)
 from cims.adapters.mongo.merging import (
     LINEAGE,
     REVIEW_INDEXES,
     REVIEWS,
     MongoLineageRepository,
     MongoReviewRepository,
-)
-from cims.adapters.mongo.mapping import (
-    PERSONAL_FIELDS,
-    Document,
-    customer_fields,
-    customer_from_document,
 )
 from cims.adapters.mongo.safety import literal, literal_number, text, whole_number
 from cims.adapters.mongo.staging import SideRecord, StagedWrite
@@ -138,7 +138,9 @@ def _indexes(
         name: list(pending) for name in document_collections
     }
     # `_id` is the customer id: unique by construction, and the keyset order.
-    match = pymongo.IndexModel([("matchKeys", pymongo.ASCENDING), by_id], name="match_keys")
+    match = pymongo.IndexModel(
+        [("matchKeys", pymongo.ASCENDING), by_id], name="match_keys"
+    )
     indexes[CUSTOMERS] = [*keyed, match, *pending]
     if REVIEWS in indexes:
         indexes[REVIEWS] = [*REVIEW_INDEXES, *pending]

@@ -209,7 +209,9 @@ duplicate_reviews = sa.Table(
     # "C" collation, as for ids: pages come in the same order everywhere.
     sa.Column(
         "pair_id",
-        sa.String(200).with_variant(postgresql.VARCHAR(200, collation="C"), "postgresql"),
+        sa.String(200).with_variant(
+            postgresql.VARCHAR(200, collation="C"), "postgresql"
+        ),
         primary_key=True,
     ),
     sa.Column("version", sa.Integer, nullable=False),

@@ -26,7 +26,9 @@ def key_rows(customer: Customer) -> list[dict[str, Any]]:
     rows = []
     for key in sorted(customer_match_keys(customer)):
         kind, _, value = key.partition(":")
-        rows.append({"kind": kind, "value": value[:MAX_VALUE], "customer_id": customer.id})
+        rows.append(
+            {"kind": kind, "value": value[:MAX_VALUE], "customer_id": customer.id}
+        )
     return rows
 
 

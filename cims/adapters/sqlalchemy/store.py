@@ -48,17 +48,17 @@ from cims.adapters.sqlalchemy.errors import database_errors
 from cims.adapters.sqlalchemy.kyc import SqlKycRepository
 from cims.adapters.sqlalchemy.merging import SqlLineageRepository, SqlReviewRepository
 from cims.adapters.sqlalchemy.migrate import upgrade_engine
-from cims.adapters.sqlalchemy.search import (
-    DELETE_KEYS,
-    INSERT_KEYS,
-    key_rows,
-    search_statement,
-)
 from cims.adapters.sqlalchemy.schema import (
     customers,
     idempotency_keys,
     outbox,
     relay_lease,
+)
+from cims.adapters.sqlalchemy.search import (
+    DELETE_KEYS,
+    INSERT_KEYS,
+    key_rows,
+    search_statement,
 )
 from cims.adapters.sqlalchemy.translation import (
     READ_COLUMNS,

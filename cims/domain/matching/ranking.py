@@ -81,7 +81,9 @@ def name_query(text: str) -> list[PersonRecord]:
     words = " ".join(text.split())
     if "," in words:
         surname, _, given = (part.strip() for part in words.partition(","))
-        return [PersonRecord("query", given_name=given or None, surname=surname or None)]
+        return [
+            PersonRecord("query", given_name=given or None, surname=surname or None)
+        ]
     tokens = words.split(" ")
     if len(tokens) == 1:
         return [

@@ -95,7 +95,9 @@ def _accounts(
     traced: dict[str, SourceRef] = {}
     for source in [*leading, *(s for s in ordered if s is not first)]:
         for account in source.values.get("accounts") or ():
-            account_id = str(account.get("accountId")) if isinstance(account, dict) else None
+            account_id = (
+                str(account.get("accountId")) if isinstance(account, dict) else None
+            )
             key = f"accounts[{account_id}]"
             if account_id is None or key in traced:
                 continue

@@ -38,12 +38,15 @@ class Customers:
         q = req.get_param("q")
         if q is not None and self._search is not None:
             # Same shape as the list, best match first, each with its score.
-            limit = req.get_param_as_int("limit", min_value=1, max_value=100, default=20)
+            limit = req.get_param_as_int(
+                "limit", min_value=1, max_value=100, default=20
+            )
             hits = self._search.by_name(q, limit)
             resp.media = [
-                {**customer_document(hit.customer), "matchScore": round(
-                    hit.decision.evidence.probability, 6
-                )}
+                {
+                    **customer_document(hit.customer),
+                    "matchScore": round(hit.decision.evidence.probability, 6),
+                }
                 for hit in hits
             ]
             return
@@ -119,7 +122,9 @@ class CustomerItem:
         resolved = self._merges.resolve(customer_id)
         _render(resp, resolved.customer)
         if resolved.merged_into is not None:
-            resp.set_header("Content-Location", f"{req.prefix}/v1/customers/{resolved.merged_into}")
+            resp.set_header(
+                "Content-Location", f"{req.prefix}/v1/customers/{resolved.merged_into}"
+            )
             resp.media = {**resp.media, "mergedInto": resolved.merged_into}
 
     def on_put(

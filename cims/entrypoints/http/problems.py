@@ -13,8 +13,6 @@ from typing import Any
 
 import falcon
 
-from cims.domain.lineage import MergeRefused
-from cims.domain.review import ReviewClosed, ReviewNotFound
 from cims.domain.errors import (
     CimsError,
     CustomerNotFound,
@@ -27,6 +25,8 @@ from cims.domain.errors import (
     VerificationBlocked,
     VersionConflict,
 )
+from cims.domain.lineage import MergeRefused
+from cims.domain.review import ReviewClosed, ReviewNotFound
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +135,7 @@ def problem_from_domain(error: CimsError) -> Problem:
             allowed=list(error.allowed),
         )
     if isinstance(error, ReviewNotFound):
-        return Problem(
-            404, "review-not-found", "No such duplicate review", str(error)
-        )
+        return Problem(404, "review-not-found", "No such duplicate review", str(error))
     if isinstance(error, ReviewClosed):
         return Problem(
             409,

@@ -200,7 +200,9 @@ class MergeService:
             restored = attrs.evolve(before, version=before.version + 1)
             uow.customers.add(restored)
 
-            profile, _ = golden_profile(remaining, self._rules, self._policy, now.date())
+            profile, _ = golden_profile(
+                remaining, self._rules, self._policy, now.date()
+            )
             revised = revise_customer(survivor, profile, None, now)
             events: list[DomainEvent] = [
                 CustomerUnmerged(
@@ -237,7 +239,9 @@ def _save_lineage(
     if stored is None:
         uow.lineage.add(attrs.evolve(lineage, version=1))
     else:
-        uow.lineage.update(attrs.evolve(lineage, version=stored.version + 1), stored.version)
+        uow.lineage.update(
+            attrs.evolve(lineage, version=stored.version + 1), stored.version
+        )
 
 
 def _existing(uow: UnitOfWork, customer_id: str) -> Customer:

@@ -49,7 +49,7 @@ class MatchingPolicy:
     without a person (at or above the match threshold); none by default.
     """
 
-    settings: MatchSettings = MatchSettings()
+    settings: MatchSettings = attrs.field(factory=MatchSettings)
     auto_merge_sources: frozenset[str] = frozenset()
     enabled: bool = True
 
@@ -62,22 +62,35 @@ class MatchOutcome:
 
 class DuplicateMatcher:
     def __init__(
-        self, merges: MergeService, clock: Clock, policy: MatchingPolicy = MatchingPolicy()
+        self,
+        merges: MergeService,
+        clock: Clock,
+        policy: MatchingPolicy = MatchingPolicy(),
     ) -> None:
         self._merges = merges
         self._clock = clock
-        self._policy = policy
+        self._policy = policy = policy or MatchingPolicy()
         settings = policy.settings
         self._parameters = default_parameters(comparison_fields(settings.extra_fields))
 
-    def match_new(self, uow: UnitOfWork, customer: Customer, source: str) -> MatchOutcome:
+    def match_new(
+        self, uow: UnitOfWork, customer: Customer, source: str
+    ) -> MatchOutcome:
         """Match a customer just stored in `uow` against existing customers."""
         if not self._policy.enabled:
             return MatchOutcome(None, ())
         record = person_record(customer)
         found = uow.customers.search(customer_match_keys(customer), CANDIDATES)
         decisions = [
-            (other, score_pair(record, person_record(other), self._policy.settings, self._parameters))
+            (
+                other,
+                score_pair(
+                    record,
+                    person_record(other),
+                    self._policy.settings,
+                    self._parameters,
+                ),
+            )
             for other in found
             if other.id != customer.id
         ]
@@ -134,12 +147,12 @@ class ReviewService:
         unit_of_work: Callable[[], UnitOfWork],
         merges: MergeService,
         clock: Clock,
-        settings: MatchSettings = MatchSettings(),
+        settings: MatchSettings | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._merges = merges
         self._clock = clock
-        self._settings = settings
+        self._settings = settings or MatchSettings()
 
     def list(
         self, status: Status = "open", after: str | None = None, limit: int = 50
@@ -189,8 +202,10 @@ class ReviewService:
             for decision in decisions:
                 a = uow.customers.get(decision.record_a)
                 b = uow.customers.get(decision.record_b)
-                if a is not None and b is not None and queue_pair(
-                    uow, a, b, decision, self._clock
+                if (
+                    a is not None
+                    and b is not None
+                    and queue_pair(uow, a, b, decision, self._clock)
                 ):
                     opened += 1
             uow.commit()
@@ -202,4 +217,3 @@ def _review(uow: UnitOfWork, review_id: str) -> DuplicateReview:
     if review is None:
         raise ReviewNotFound(review_id)
     return review
-

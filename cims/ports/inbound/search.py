@@ -9,13 +9,13 @@ per-field evidence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import attrs
 
 from cims.domain.customer import Customer
 from cims.domain.errors import FieldError, InvalidInput
-from cims.domain.matching import MatchSettings, PersonRecord
+from cims.domain.matching import MatchSettings, PairDecision, PersonRecord
 from cims.domain.matching.ranking import Ranker, name_query
 from cims.domain.search_keys import match_keys, person_record
 from cims.ports.outbound.unit_of_work import UnitOfWork
@@ -51,7 +51,7 @@ class CustomerSearch:
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
-        settings: MatchSettings = MatchSettings(),
+        settings: MatchSettings | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._ranker = Ranker(settings)
@@ -98,7 +98,7 @@ class CustomerSearch:
         return self._ranked([query], keys, limit)
 
     def _ranked(
-        self, readings: Sequence[PersonRecord], keys: set[str], limit: int
+        self, readings: Sequence[PersonRecord], keys: Collection[str], limit: int
     ) -> list[SearchHit]:
         with self._unit_of_work() as uow:
             found = uow.customers.search(keys, CANDIDATES)

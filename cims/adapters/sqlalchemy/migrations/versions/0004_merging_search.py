@@ -66,9 +66,9 @@ def upgrade() -> None:
 
 def _backfill_keys(keys: sa.Table) -> None:
     # Imported here: the key rules are the domain's, applied to stored rows.
-    from cims.adapters.sqlalchemy.translation import READ_COLUMNS, customer_from_row
     from cims.adapters.sqlalchemy.schema import customers
     from cims.adapters.sqlalchemy.search import key_rows
+    from cims.adapters.sqlalchemy.translation import READ_COLUMNS, customer_from_row
 
     connection = op.get_bind()
     after = ""
