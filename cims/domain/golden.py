@@ -21,12 +21,19 @@ from cims.domain.values import KycStatus
 Document = dict[str, Any]
 
 
-def api_source(customer_id: str, values: Document, now: dt.datetime) -> SourceRecord:
-    """An API request kept as a source record: source "api", keyed by customer id."""
+def api_source(
+    customer_id: str,
+    values: Document,
+    now: dt.datetime,
+    origin: tuple[str, str] | None = None,
+) -> SourceRecord:
+    """A request kept as a source record: by default source "api", keyed by
+    customer id; `origin` (source, key) names another system's record."""
     canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    source, key = origin or (API_SOURCE, customer_id)
     return SourceRecord(
-        source=API_SOURCE,
-        source_key=customer_id,
+        source=source,
+        source_key=key,
         customer_id=customer_id,
         record_hash=hashlib.sha256(canonical.encode()).hexdigest(),
         values=values,

@@ -74,6 +74,7 @@ def _sync(container: Container, settings: Settings, options: JobOptions) -> Job:
         container.clock(),
         container.ids(),
         chunk_size=options.chunk_size or settings.job_chunk_size,
+        matcher=container.matcher(),
     )
 
 
@@ -91,6 +92,7 @@ def _dedup(container: Container, settings: Settings, options: JobOptions) -> Job
         container.store().unit_of_work,
         FolderDuplicateReports(Path(settings.data_dir) / "reports"),
         page_size=options.chunk_size or settings.job_chunk_size,
+        reviews=container.reviews(),
     )
 
 

@@ -108,11 +108,17 @@ class CustomerService:
         document: Mapping[str, Any],
         idempotency_key: str | None = None,
         actor: Actor = SYSTEM,
+        origin: tuple[str, str] | None = None,
     ) -> Registration:
         """Create a customer from a document; screen them and open a KYC case.
 
         A kycStatus other than Pending is an officer's attestation: the case
         goes Pending -> InReview -> that status, each step recorded and evented.
+
+        The document is kept as the customer's first source record: source
+        "api" keyed by the new id, or `origin` (source, key) when another
+        system's record is being imported. The new customer is then matched
+        against existing ones (see `DuplicateMatcher`).
 
         Raises:
             InvalidCustomer: a field failed validation.
@@ -151,7 +157,8 @@ class CustomerService:
             uow.customers.add(customer)
             uow.lineage.add(
                 CustomerLineage(
-                    customer.id, (api_source(customer.id, dict(document), now),)
+                    customer.id,
+                    (api_source(customer.id, dict(document), now, origin),),
                 )
             )
             self._kyc.save(uow, None, case, customer.profile)
@@ -176,7 +183,7 @@ class CustomerService:
             if self._matcher is not None:
                 # Auto-merge is off for API creations by default: matches are
                 # queued for review; the new customer keeps its own id.
-                self._matcher.match_new(uow, customer, "api")
+                self._matcher.match_new(uow, customer, origin[0] if origin else "api")
             uow.commit()
         return Registration(customer.id, created, False)
 
@@ -202,8 +209,13 @@ class CustomerService:
         patch: Mapping[str, Any],
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
+        origin: tuple[str, str] | None = None,
     ) -> Customer:
-        """Apply a JSON merge patch (RFC 7396) to a customer (PATCH)."""
+        """Apply a JSON merge patch (RFC 7396) to a customer (PATCH).
+
+        `origin` (source, key) names the source record the patch came from;
+        by default the API's.
+        """
         if not isinstance(patch, Mapping):
             raise InvalidInput(
                 "a merge patch must be a JSON object",
@@ -214,7 +226,7 @@ class CustomerService:
             merged = apply_merge_patch(request_document(current), dict(patch))
             return merged if isinstance(merged, dict) else {}
 
-        return self._revise(customer_id, patched, expected_version, actor)
+        return self._revise(customer_id, patched, expected_version, actor, origin)
 
     def remove(self, customer_id: str, expected_version: int | None = None) -> None:
         now = self._clock.now()
@@ -267,6 +279,7 @@ class CustomerService:
         new_document: Callable[[Customer], Mapping[str, Any]],
         expected_version: int | None,
         actor: Actor,
+        origin: tuple[str, str] | None = None,
     ) -> Customer:
         """Revise the profile; screen again if the screened details changed; run
         a kycStatus change as an officer's attestation.
@@ -308,7 +321,7 @@ class CustomerService:
                 stored_lineage = uow.lineage.get(customer_id)
                 lineage = with_source(
                     stored_lineage or first_lineage(current),
-                    api_source(customer_id, dict(requested), now),
+                    api_source(customer_id, dict(requested), now, origin),
                 )
                 if stored_lineage is None:
                     uow.lineage.add(lineage)

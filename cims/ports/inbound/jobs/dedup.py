@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from cims.domain.customer import Customer
 from cims.domain.matching import MatchSettings, PersonRecord, find_duplicates
 from cims.ports.inbound.jobs.runner import JobContext, JobStopped
+from cims.ports.inbound.review import ReviewService
 from cims.ports.outbound.jobs import DuplicateReports
 from cims.ports.outbound.repositories import CustomerQuery
 from cims.ports.outbound.unit_of_work import UnitOfWork
@@ -32,9 +33,11 @@ class DedupJob:
         reports: DuplicateReports,
         settings: MatchSettings | None = None,
         page_size: int = 500,
+        reviews: ReviewService | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._reports = reports
+        self._reviews = reviews
         self._settings = settings
         self._page_size = page_size
 
@@ -49,6 +52,15 @@ class DedupJob:
             "duplicates", sum(len(group.record_ids) - 1 for group in result.groups)
         )
         context.count("possible_matches", len(result.possible_matches))
+        if self._reviews is not None:
+            # Every pair found goes to the review queue; a person merges. A
+            # rejected pair stays rejected unless either record changed, so
+            # re-runs do not nag, and a confirmed merge keeps the older id.
+            pairs = [
+                *result.possible_matches,
+                *(pair for group in result.groups for pair in group.pairs),
+            ]
+            context.count("reviews_opened", self._reviews.queue(pairs))
         where = self._reports.save(context.run.run_id, result)
         context.where = f"report {where}"
 

@@ -28,6 +28,7 @@ from cims.domain.source_feeds import (
 )
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.jobs.runner import InputProgress, JobContext
+from cims.ports.inbound.review import DuplicateMatcher
 from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.feeds import FeedInbox, FeedRow, SourceRecordRepository
 from cims.ports.outbound.unit_of_work import UnitOfWork
@@ -51,7 +52,9 @@ class SyncJob:
         clock: Clock,
         ids: IdFactory,
         chunk_size: int = 500,
+        matcher: DuplicateMatcher | None = None,
     ) -> None:
+        self._matcher = matcher
         self._sources = sources
         self._inbox = inbox
         self._records = source_records
@@ -67,6 +70,8 @@ class SyncJob:
                 self._clock,
                 self._ids,
                 ValidationPolicy(default_region=source.default_region),
+                # New customers are matched at once against existing ones.
+                matcher=self._matcher,
             )
             for name in self._inbox.files(source):
                 progress = context.input(
@@ -138,12 +143,17 @@ class SyncJob:
                     idempotency_key=(
                         f"sync:{source.name}:{mapped.source_key}:{record_hash[:32]}"
                     ),
+                    origin=(source.name, mapped.source_key),
                 )
                 customer_id, outcome = registration.customer_id, CREATED
             else:
                 # Counted as updated even if the customer already held these
                 # values (a repeat after a crash): the source record changed.
-                customers.amend(known.customer_id, mapped.patch())
+                customers.amend(
+                    known.customer_id,
+                    mapped.patch(),
+                    origin=(source.name, mapped.source_key),
+                )
                 customer_id, outcome = known.customer_id, UPDATED
         except CustomerNotFound:
             reason = (
