@@ -24,6 +24,7 @@ from cims.domain.customer_document import (
     read_profile,
     request_document,
 )
+from cims.domain.customer_sources import api_source, first_lineage
 from cims.domain.errors import (
     CustomerNotFound,
     DuplicateRequest,
@@ -37,7 +38,6 @@ from cims.domain.events import (
     CustomerUpdated,
     DomainEvent,
 )
-from cims.domain.golden import api_source, first_lineage
 from cims.domain.kyc import open_case
 from cims.domain.lineage import CustomerLineage, with_source
 from cims.domain.merge_patch import apply_merge_patch

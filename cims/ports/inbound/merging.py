@@ -21,18 +21,18 @@ import attrs
 
 from cims.domain.customer import Customer, revise_customer
 from cims.domain.customer_document import ValidationPolicy, changed_fields
+from cims.domain.customer_sources import (
+    customer_snapshot,
+    first_lineage,
+    golden_profile,
+    restore_snapshot,
+)
 from cims.domain.errors import CustomerNotFound, FieldError, InvalidInput
 from cims.domain.events import (
     CustomersMerged,
     CustomerUnmerged,
     CustomerUpdated,
     DomainEvent,
-)
-from cims.domain.golden import (
-    customer_snapshot,
-    first_lineage,
-    golden_profile,
-    restore_snapshot,
 )
 from cims.domain.lineage import (
     CustomerLineage,

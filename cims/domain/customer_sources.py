@@ -1,4 +1,4 @@
-"""Customers as stored snapshots and as golden records of their sources."""
+"""A customer's source records: requests as sources, golden profiles, snapshots."""
 
 from __future__ import annotations
 
