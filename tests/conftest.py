@@ -13,6 +13,9 @@ from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.domain.kyc import KycPolicy
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService, KycWorkflow
+from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.review import DuplicateMatcher, ReviewService
+from cims.ports.inbound.search import CustomerSearch
 from tests.support.customers import FixedClock, SequentialIds
 from tests.support.kyc import WATCHLIST
 
@@ -83,10 +86,36 @@ def kyc(memory_store: MemoryStore, kyc_workflow: KycWorkflow) -> KycService:
 
 
 @pytest.fixture
+def merges(
+    memory_store: MemoryStore, clock: FixedClock, ids: SequentialIds
+) -> MergeService:
+    return MergeService(memory_store.unit_of_work, clock, ids)
+
+
+@pytest.fixture
+def reviews(
+    memory_store: MemoryStore, merges: MergeService, clock: FixedClock
+) -> ReviewService:
+    return ReviewService(memory_store.unit_of_work, merges, clock)
+
+
+@pytest.fixture
+def search(memory_store: MemoryStore) -> CustomerSearch:
+    return CustomerSearch(memory_store.unit_of_work)
+
+
+@pytest.fixture
 def customers(
     memory_store: MemoryStore,
     clock: FixedClock,
     ids: SequentialIds,
     kyc_workflow: KycWorkflow,
+    merges: MergeService,
 ) -> CustomerService:
-    return CustomerService(memory_store.unit_of_work, clock, ids, kyc=kyc_workflow)
+    return CustomerService(
+        memory_store.unit_of_work,
+        clock,
+        ids,
+        kyc=kyc_workflow,
+        matcher=DuplicateMatcher(merges, clock),
+    )

@@ -16,7 +16,14 @@ from pathlib import Path
 import attrs
 import jwt
 
-SCOPES = ("customers:read", "customers:write", "customers:merge", "kyc:review", "admin")
+SCOPES = (
+    "customers:read",
+    "customers:write",
+    "customers:merge",
+    "kyc:review",
+    "jobs:read",
+    "admin",
+)
 
 
 class TokenRejected(Exception):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -114,6 +118,174 @@ def token_create(
     """Print a signed bearer token with the given scopes."""
     authority = build_container(settings).authority()
     click.echo(authority.mint(subject, scopes, dt.timedelta(hours=hours)))
+
+
+@main.group()
+def batch() -> None:
+    """Batch jobs: run one now, list past runs."""
+
+
+@batch.command("run")
+@click.argument("job")
+@click.option("--inbox", default="", help="Feed inbox folder (sync).")
+@click.option("--feeds", default="", help="Feed configuration YAML (sync).")
+@click.option("--chunk-size", default=0, type=int, help="Records per checkpoint.")
+@click.pass_obj
+def batch_run(settings, job: str, inbox: str, feeds: str, chunk_size: int) -> None:
+    """Run JOB now (sync, relay, ...) and print how it went.
+
+    Ctrl-C or SIGTERM stops it after the current chunk; running it again
+    resumes there. Exit status: 0 succeeded, 1 failed, 3 stopped, 4 the job
+    was already running elsewhere.
+    """
+    from cims.domain.errors import InvalidInput
+    from cims.domain.jobs import JobAlreadyRunning, JobStatus
+    from cims.entrypoints.jobs import JobOptions, build_job
+    from cims.entrypoints.metrics import JobMetrics
+    from cims.entrypoints.progress import LogProgress, Observers, RichProgress
+
+    container = build_container(settings)
+    try:
+        chosen = build_job(
+            job, container, settings, JobOptions(inbox, feeds, chunk_size)
+        )
+    except InvalidInput as error:
+        raise click.ClickException(_explain(error)) from None
+    except Exception as error:  # UnknownJob, JobNotAvailable, unreadable files
+        raise click.ClickException(str(error)) from None
+
+    display = RichProgress() if sys.stderr.isatty() else LogProgress()
+    observer = Observers([display, JobMetrics()])
+    stop, previous = _stop_on_signals()
+    try:
+        run = container.job_runner().run(chosen, stop, observer)
+    except JobAlreadyRunning as busy:
+        click.echo(str(busy), err=True)
+        sys.exit(4)
+    except Exception as error:
+        logging.getLogger("cims.batch").exception("job %s failed", job)
+        raise click.ClickException(f"job {job} failed: {error}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    _print_runs([run])
+    if run.status is JobStatus.STOPPED:
+        sys.exit(3)
+
+
+@batch.command("history")
+@click.option("--job", default=None, help="Only this job's runs.")
+@click.option("--limit", default=20, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_obj
+def batch_history(settings, job: str | None, limit: int, as_json: bool) -> None:
+    """Print recorded runs, newest first."""
+    from cims.entrypoints.http.jobs import run_document
+
+    runs = build_container(settings).job_runs().history(job, limit)
+    if as_json:
+        for run in runs:
+            click.echo(json.dumps(run_document(run)))
+        return
+    if not runs:
+        click.echo("no job runs recorded")
+        return
+    _print_runs(runs)
+
+
+@main.command()
+@click.option("--schedule", "schedule_file", default="", help="Schedule YAML.")
+@click.option(
+    "--metrics-port",
+    default=0,
+    type=int,
+    help="Serve Prometheus metrics of the jobs run here on 127.0.0.1:PORT.",
+)
+@click.pass_obj
+def scheduler(settings, schedule_file: str, metrics_port: int) -> None:
+    """Run batch jobs on the schedule in a YAML file until SIGTERM."""
+    from cims.entrypoints.jobs import available_jobs, build_job
+    from cims.entrypoints.metrics import JobMetrics
+    from cims.entrypoints.progress import LogProgress, Observers
+    from cims.entrypoints.scheduler import ScheduleError, Scheduler, load_schedule
+
+    path = schedule_file or settings.schedule_file
+    if not path:
+        raise click.UsageError("give --schedule FILE or set CIMS_SCHEDULE_FILE")
+    try:
+        entries = load_schedule(path, available_jobs())
+    except (OSError, ScheduleError) as error:
+        raise click.ClickException(f"schedule {path}: {error}") from None
+
+    container = build_container(settings)
+    for entry in entries:
+        try:
+            build_job(entry.job, container, settings)
+        except Exception as error:
+            raise click.ClickException(str(error)) from None
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
+        logging.getLogger("cims.scheduler").info(
+            "job metrics on http://127.0.0.1:%d/metrics", metrics_port
+        )
+
+    runner = Scheduler(
+        entries,
+        container.job_runner(),
+        lambda name: build_job(name, container, settings),
+        Observers([LogProgress(), JobMetrics()]),
+    )
+    runner.install_signal_handlers()
+    runner.serve()
+
+
+def _stop_on_signals() -> tuple[threading.Event, dict[signal.Signals, Any]]:
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        click.echo(
+            "stopping after the current chunk (press Ctrl-C again to abort)", err=True
+        )
+        stop.set()
+
+    previous = {
+        signum: signal.signal(signum, request_stop)
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    return stop, previous
+
+
+def _explain(error: Exception) -> str:
+    details = "".join(
+        f"\n  {e.field or '(whole)'}: {e.message}" for e in getattr(error, "errors", ())
+    )
+    return f"{error}{details}"
+
+
+def _print_runs(runs: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("run", "job", "status", "started", "seconds", "counts", "where")
+    for run in runs:
+        seconds = f"{run.duration.total_seconds():.1f}" if run.duration else ""
+        counts = " ".join(f"{k}={v}" for k, v in run.counts.items())
+        where = run.stopped_at or ("; ".join(run.errors[-1:]))
+        table.add_row(
+            run.run_id[-12:],
+            run.job,
+            run.status.value,
+            run.started_at.isoformat(timespec="seconds"),
+            seconds,
+            counts,
+            where,
+        )
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @main.group()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import os
+import socket
+import uuid
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -13,11 +16,16 @@ import cims
 from cims.adapters.kafka import KafkaEventPublisher, RelayRunner
 from cims.adapters.kafka import from_env as kafka_from_env
 from cims.adapters.memory import MemoryEventBus, MemoryStore
+from cims.adapters.memory.jobs import (
+    MemoryCheckpoints,
+    MemoryJobLock,
+    MemoryJobRuns,
+    MemorySourceRecords,
+)
 from cims.adapters.mongo import MongoStore
 from cims.adapters.sanctions.cached import CachedScreener
 from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
-from cims.adapters.sqlalchemy import SqlStore
 from cims.adapters.system import SystemClock, TimeOrderedIds
 from cims.domain.customer_document import ValidationPolicy
 from cims.domain.kyc import DEFAULT_HIGH_RISK_COUNTRIES, KycPolicy
@@ -26,14 +34,36 @@ from cims.entrypoints.auth import TokenAuthority, local_secret
 from cims.entrypoints.settings import Settings
 from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
+from cims.ports.inbound.jobs.runner import JobRunner
 from cims.ports.inbound.kyc import KycService, KycWorkflow
+from cims.ports.inbound.merging import MergeService
 from cims.ports.inbound.relay import EventRelay
+from cims.ports.inbound.review import DuplicateMatcher, MatchingPolicy, ReviewService
+from cims.ports.inbound.search import CustomerSearch
 from cims.ports.outbound.sanctions import SanctionsList
 
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(cims.__file__).resolve().parents[1]
 DEFAULT_SANCTIONS_DIR = REPO_ROOT.parent / "shared" / "data" / "sanctions" / "ofac"
+
+
+def _sql_store(url: str, migrate: bool) -> object:
+    # Imported here so that in-memory use never loads SQLAlchemy.
+    from cims.adapters.sqlalchemy import SqlStore
+
+    return SqlStore(url, migrate=migrate)
+
+
+def _sql_jobs(kind: str, store: object) -> object:
+    from cims.adapters.sqlalchemy import jobs
+
+    engine = store.engine  # type: ignore[attr-defined]
+    return getattr(jobs, kind)(engine)
+
+
+def _runner_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _jwt_secret(jwt_secret: str, data_dir: str) -> str:
@@ -88,7 +118,7 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(MemoryStore),
         sql=providers.Singleton(
-            SqlStore, config.database_url, migrate=config.migrate_on_start
+            _sql_store, config.database_url, config.migrate_on_start
         ),
         mongo=providers.Singleton(
             MongoStore, config.mongodb_url, config.mongodb_database
@@ -128,6 +158,31 @@ class Container(containers.DeclarativeContainer):
         unit_of_work=store.provided.unit_of_work,
         workflow=kyc_workflow,
     )
+    merges = providers.Factory(
+        MergeService,
+        unit_of_work=store.provided.unit_of_work,
+        clock=clock,
+        ids=ids,
+        policy=policy,
+    )
+    matching_policy = providers.Singleton(
+        lambda sources: MatchingPolicy(
+            auto_merge_sources=frozenset(
+                s.strip() for s in sources.split(",") if s.strip()
+            )
+        ),
+        config.match_auto_merge_sources,
+    )
+    matcher = providers.Factory(
+        DuplicateMatcher, merges=merges, clock=clock, policy=matching_policy
+    )
+    reviews = providers.Factory(
+        ReviewService,
+        unit_of_work=store.provided.unit_of_work,
+        merges=merges,
+        clock=clock,
+    )
+    search = providers.Factory(CustomerSearch, unit_of_work=store.provided.unit_of_work)
     customers = providers.Factory(
         CustomerService,
         unit_of_work=store.provided.unit_of_work,
@@ -135,6 +190,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         policy=policy,
         kyc=kyc_workflow,
+        matcher=matcher,
     )
     relay = providers.Factory(EventRelay, outbox=store, publisher=publisher)
     relay_runner = providers.Factory(
@@ -142,6 +198,40 @@ class Container(containers.DeclarativeContainer):
     )
     activities = providers.Factory(
         ActivityService, unit_of_work=store.provided.unit_of_work, clock=clock, ids=ids
+    )
+
+    # Batch jobs: lock, history and checkpoints live beside the customers.
+    job_lock = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryJobLock),
+        sql=providers.Singleton(_sql_jobs, "SqlJobLock", store),
+    )
+    job_runs = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryJobRuns),
+        sql=providers.Singleton(_sql_jobs, "SqlJobRuns", store),
+    )
+    checkpoints = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryCheckpoints),
+        sql=providers.Singleton(_sql_jobs, "SqlCheckpoints", store),
+    )
+    source_records = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemorySourceRecords),
+        sql=providers.Singleton(_sql_jobs, "SqlSourceRecords", store),
+    )
+    job_runner = providers.Singleton(
+        JobRunner,
+        lock=job_lock,
+        runs=job_runs,
+        checkpoints=checkpoints,
+        clock=clock,
+        ids=ids,
+        owner=providers.Callable(_runner_name),
+        lease=providers.Callable(
+            lambda seconds: dt.timedelta(seconds=seconds), config.job_lease_seconds
+        ),
     )
 
     authority = providers.Singleton(
@@ -168,7 +258,9 @@ def build_container(settings: Settings) -> Container:
             "jwt_secret": settings.jwt_secret,
             "jwt_issuer": settings.jwt_issuer,
             "jwt_audience": settings.jwt_audience,
+            "job_lease_seconds": settings.job_lease_seconds,
             "sanctions_dir": settings.sanctions_dir,
+            "match_auto_merge_sources": settings.match_auto_merge_sources,
             "kyc": {
                 "require_identity_document": settings.kyc_require_identity_document,
                 "require_proof_of_address": settings.kyc_require_proof_of_address,

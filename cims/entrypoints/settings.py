@@ -41,6 +41,20 @@ class Settings:
     kyc_review_months_high: int = 12
     kyc_review_months_medium: int = 24
     kyc_review_months_low: int = 60
+    # Batch jobs (see docs/batch.md).
+    inbox_dir: str = ""
+    feeds_file: str = ""
+    schedule_file: str = ""
+    job_lease_seconds: float = 300.0
+    job_chunk_size: int = 500
+    # Sources whose new customers may be merged without review when they
+    # match at or above the match threshold (comma separated, e.g. "crm");
+    # empty, the default, queues every match for a person, API creations too.
+    match_auto_merge_sources: str = ""
+
+    @property
+    def effective_inbox_dir(self) -> str:
+        return self.inbox_dir or str(Path(self.data_dir) / "inbox")
 
     @property
     def effective_database_url(self) -> str:

@@ -39,4 +39,8 @@ def application(
         container.kyc(),
         settings.max_body_bytes,
         activities=container.activities(),
+        job_runs=container.job_runs(),
+        merges=container.merges(),
+        reviews=container.reviews(),
+        search=container.search(),
     )

@@ -39,6 +39,7 @@ from cims.ports.outbound.idempotency import IdempotentResponse
 from cims.ports.outbound.repositories import CustomerQuery
 from cims.ports.outbound.unit_of_work import UnitOfWork
 from cims.testing.domain_strategies import customers
+from cims.testing.merging_contract import MergingContract
 
 
 class Store(Protocol):
@@ -129,7 +130,7 @@ def in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
     return results
 
 
-class StorageContract:
+class StorageContract(MergingContract):
     """Subclass and provide a `store` fixture (fresh and empty for each test)."""
 
     # --- customers through the use cases -------------------------------

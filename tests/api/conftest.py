@@ -12,6 +12,9 @@ from cims.entrypoints.http import create_app
 from cims.ports.inbound.activity import ActivityService
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.kyc import KycService
+from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.review import ReviewService
+from cims.ports.inbound.search import CustomerSearch
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-use"
 
@@ -29,10 +32,20 @@ def app(
     memory_store,
     clock,
     ids,
+    merges: MergeService,
+    reviews: ReviewService,
+    search: CustomerSearch,
 ):
     activities = ActivityService(memory_store.unit_of_work, clock, ids)
     return create_app(
-        customers, authority, kyc, max_body_bytes=10_000, activities=activities
+        customers,
+        authority,
+        kyc,
+        max_body_bytes=10_000,
+        activities=activities,
+        merges=merges,
+        reviews=reviews,
+        search=search,
     )
 
 

@@ -82,6 +82,7 @@ def _wait_until_healthy(
             if requests.get(f"{base_url}/health", timeout=1).ok:
                 return
         except (requests.ConnectionError, requests.Timeout):
-            # Starting up (loading the sanctions list) on a busy machine.
+            # A busy machine can take over a second to answer while the
+            # sanctions list loads; that is not yet a failure.
             time.sleep(0.2)
     raise RuntimeError(f"cims serve did not become healthy:\n{log_path.read_text()}")

@@ -12,7 +12,9 @@ from cims.entrypoints.settings import load_settings
 
 
 def test_building_the_services_does_not_load_the_list(tmp_path):
-    settings = load_settings({}, sanctions_dir=str(tmp_path / "missing"))
+    settings = load_settings(
+        {}, sanctions_dir=str(tmp_path / "missing"), data_dir=str(tmp_path)
+    )
 
     built = build_container(settings)
     built.customers(), built.kyc()

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import threading
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import attrs
 
+from cims.adapters.memory.merging import MemoryLineageRepository, MemoryReviewRepository
 from cims.domain.activity import Activity
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
 from cims.domain.kyc import KycCase, kyc_case_document, read_kyc_case
-from cims.domain.search_keys import search_keys
+from cims.domain.search_keys import customer_match_keys, search_keys
 from cims.ports.outbound.events import OutboxMessage
 from cims.ports.outbound.idempotency import IdempotentResponse
-from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
+from cims.ports.outbound.repositories import PER_KEY_CAP, CustomerPage, CustomerQuery
 
 _DELETED = object()
 
@@ -40,6 +43,9 @@ class MemoryStore:
         self.lock = threading.RLock()
         self.customers: dict[str, Customer] = {}
         self.ordered_ids: list[str] = []
+        # Retrieval key -> ids of customers having it, and the reverse.
+        self.match_index: dict[str, set[str]] = {}
+        self.match_keys: dict[str, frozenset[str]] = {}
         self.outbox: list[OutboxMessage] = []
         # Positions are 1, 2, 3...; everything up to `published_through` is
         # published, and `published` holds positions marked out of order.
@@ -49,10 +55,25 @@ class MemoryStore:
         # Cases are kept as their documents, as a database adapter would.
         self.kyc_cases: dict[str, dict[str, object]] = {}
         self.activities: dict[str, list[Activity]] = {}
+        self.lineage: dict[str, dict[str, Any]] = {}
+        self.reviews: dict[str, dict[str, Any]] = {}
         self.committed = threading.Condition(self.lock)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
+
+    def index(self, customer: Customer) -> None:
+        keys = customer_match_keys(customer)
+        self.match_keys[customer.id] = keys
+        for key in keys:
+            self.match_index.setdefault(key, set()).add(customer.id)
+
+    def unindex(self, customer_id: str) -> None:
+        for key in self.match_keys.pop(customer_id, ()):
+            holders = self.match_index[key]
+            holders.discard(customer_id)
+            if not holders:
+                del self.match_index[key]
 
     # The outbox reader side, used by the relay.
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
@@ -113,6 +134,16 @@ class MemoryCustomerRepository:
         more = len(found) > query.limit
         page = found[: query.limit]
         return CustomerPage(page, page[-1].id if more else None)
+
+    def search(self, keys: Collection[str], limit: int) -> Sequence[Customer]:
+        # LIMITATION: sees committed customers only, not this unit of work's.
+        shared: Counter[str] = Counter()
+        for key in keys:
+            ids = self._store.match_index.get(key, ())
+            shared.update(heapq.nsmallest(PER_KEY_CAP, ids))
+        ranked = sorted(shared, key=lambda i: (-shared[i], i))
+        found = (self.get(customer_id) for customer_id in ranked)
+        return [customer for customer in found if customer is not None][:limit]
 
     def _check(self, customer_id: str, expected_version: int) -> None:
         current = self.get(customer_id)
@@ -200,6 +231,8 @@ class MemoryUnitOfWork:
     activities: MemoryActivityLog = attrs.field(init=False)
     outbox: MemoryOutbox = attrs.field(init=False)
     idempotency: MemoryIdempotencyStore = attrs.field(init=False)
+    lineage: MemoryLineageRepository = attrs.field(init=False)
+    reviews: MemoryReviewRepository = attrs.field(init=False)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()
@@ -208,6 +241,8 @@ class MemoryUnitOfWork:
         self.activities = MemoryActivityLog(self.store)
         self.outbox = MemoryOutbox()
         self.idempotency = MemoryIdempotencyStore(self.store)
+        self.lineage = MemoryLineageRepository(self.store.lineage)
+        self.reviews = MemoryReviewRepository(self.store.reviews)
         return self
 
     def __exit__(
@@ -221,11 +256,14 @@ class MemoryUnitOfWork:
         self.activities.staged.clear()
         self.outbox.staged.clear()
         self.idempotency.staged.clear()
+        self.lineage.documents.staged.clear()
+        self.reviews.documents.staged.clear()
         self.store.lock.release()
 
     def commit(self) -> None:
         store = self.store
         for customer_id, value in self.customers.staged.items():
+            store.unindex(customer_id)
             if value is _DELETED:
                 if store.customers.pop(customer_id, None) is not None:
                     index = bisect.bisect_left(store.ordered_ids, customer_id)
@@ -235,6 +273,7 @@ class MemoryUnitOfWork:
                 if customer_id not in store.customers:
                     bisect.insort(store.ordered_ids, customer_id)
                 store.customers[customer_id] = value
+                store.index(value)
 
         now = dt.datetime.now(dt.UTC)
         for event in self.outbox.staged:
@@ -251,6 +290,8 @@ class MemoryUnitOfWork:
         store.kyc_cases.update(self.kyc.staged)
         for activity in self.activities.staged:
             store.activities.setdefault(activity.customer_id, []).append(activity)
+        self.lineage.documents.commit()
+        self.reviews.documents.commit()
 
         self.customers.staged.clear()
         self.kyc.staged.clear()

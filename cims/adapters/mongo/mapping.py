@@ -22,13 +22,13 @@ from cims.domain.customer import (
     CustomerProfile,
     Preferences,
 )
-from cims.domain.search_keys import search_keys
+from cims.domain.search_keys import customer_match_keys, search_keys
 from cims.domain.values import EmailAddress, KycStatus, PhoneNumber, PostalAddress
 
 Document = dict[str, Any]
 
 # Fields a tombstone drops (see store.py); everything that describes the person.
-PERSONAL_FIELDS = ("profile", "keys", "kycStatus")
+PERSONAL_FIELDS = ("profile", "keys", "matchKeys", "kycStatus")
 
 
 class CorruptDocument(Exception):
@@ -47,6 +47,8 @@ def customer_fields(customer: Customer) -> Document:
         "updatedAt": _instant(customer.updated_at),
         "profile": _profile_fields(customer.profile),
         "keys": {"email": keys.email, "phone": keys.phone, "lastName": keys.last_name},
+        # Retrieval keys for fuzzy search, one multikey index over them.
+        "matchKeys": sorted(customer_match_keys(customer)),
     }
 
 

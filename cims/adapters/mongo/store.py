@@ -44,7 +44,8 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -63,6 +64,13 @@ from cims.adapters.mongo.mapping import (
     customer_fields,
     customer_from_document,
 )
+from cims.adapters.mongo.merging import (
+    LINEAGE,
+    REVIEW_INDEXES,
+    REVIEWS,
+    MongoLineageRepository,
+    MongoReviewRepository,
+)
 from cims.adapters.mongo.safety import literal, literal_number, text, whole_number
 from cims.adapters.mongo.staging import SideRecord, StagedWrite
 from cims.domain.customer import Customer
@@ -72,7 +80,9 @@ from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox, OutboxMessage
 from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
 from cims.ports.outbound.kyc import KycRepository
+from cims.ports.outbound.merging import LineageRepository, ReviewRepository
 from cims.ports.outbound.repositories import (
+    PER_KEY_CAP,
     CustomerPage,
     CustomerQuery,
     CustomerRepository,
@@ -91,7 +101,7 @@ _NEVER = "0001-01-01T00:00:00.000000+00:00"
 # Collections of versioned documents that may carry pending side records and
 # tombstones; the sweeper visits each. A new per-customer document collection
 # (KYC cases, say) is named here and served by a `MongoDocumentRepository`.
-DOCUMENT_COLLECTIONS: tuple[str, ...] = (CUSTOMERS, KYC_CASES)
+DOCUMENT_COLLECTIONS: tuple[str, ...] = (CUSTOMERS, KYC_CASES, LINEAGE, REVIEWS)
 
 # Fields only this adapter writes; projected away before mapping.
 PENDING = "_pending"
@@ -130,7 +140,12 @@ def _indexes(
         name: list(pending) for name in document_collections
     }
     # `_id` is the customer id: unique by construction, and the keyset order.
-    indexes[CUSTOMERS] = [*keyed, *pending]
+    match = pymongo.IndexModel(
+        [("matchKeys", pymongo.ASCENDING), by_id], name="match_keys"
+    )
+    indexes[CUSTOMERS] = [*keyed, match, *pending]
+    if REVIEWS in indexes:
+        indexes[REVIEWS] = [*REVIEW_INDEXES, *pending]
     indexes[OUTBOX] = [
         pymongo.IndexModel(
             [("published", pymongo.ASCENDING), by_id], name="unpublished_in_order"
@@ -358,6 +373,8 @@ class MongoUnitOfWork:
         self.activities: ActivityLog = MongoActivityLog(self)
         self.outbox: EventOutbox = self._outbox
         self.idempotency: IdempotencyStore = self._idempotency
+        self.lineage: LineageRepository = MongoLineageRepository(self)
+        self.reviews: ReviewRepository = MongoReviewRepository(self)
 
     def __enter__(self) -> Self:
         self._discard()
@@ -600,6 +617,32 @@ class MongoCustomerRepository:
         page = [customer_from_document(document) for document in found[: query.limit]]
         more = len(found) > query.limit
         return CustomerPage(page, page[-1].id if more else None)
+
+    def search(self, keys: Collection[str], limit: int) -> Sequence[Customer]:
+        # LIMITATION: like `list`, sees committed customers only.
+        customers = self._uow.store.db[CUSTOMERS]
+        shared: Counter[str] = Counter()
+        with storage_errors("searching customers"):
+            for key in keys:
+                found = (
+                    customers.find(
+                        {"matchKeys": literal(key, "key"), DELETED: {"$ne": True}},
+                        {"_id": True},
+                    )
+                    .sort("_id", pymongo.ASCENDING)
+                    .limit(PER_KEY_CAP)
+                )
+                shared.update(str(document["_id"]) for document in found)
+            ranked = sorted(shared, key=lambda i: (-shared[i], i))[:limit]
+            documents = {
+                document["_id"]: document
+                for document in customers.find({"_id": {"$in": ranked}}, _HIDDEN)
+            }
+        return [
+            customer_from_document(documents[customer_id])
+            for customer_id in ranked
+            if customer_id in documents
+        ]
 
     def _check(self, customer_id: str, expected_version: int) -> None:
         current = self.get(customer_id)

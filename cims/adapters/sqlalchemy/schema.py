@@ -146,3 +146,91 @@ customer_activities = sa.Table(
     sa.Column("recorded_by", sa.String(200), nullable=False),
     sa.Index(None, "customer_id", "id"),
 )
+
+# Batch jobs (migration 0003_jobs): one lock row per job, the run history,
+# the last checkpoint per job and input, and source records fed by the sync.
+job_locks = sa.Table(
+    "job_locks",
+    metadata,
+    sa.Column("job", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)
+
+job_runs = sa.Table(
+    "job_runs",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("job", sa.String(64), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("counts", sa.JSON, nullable=False),
+    sa.Column("errors", sa.JSON, nullable=False),
+    sa.Column("stopped_at", sa.Text, nullable=True),
+    sa.Index(None, "job", "started_at"),
+    sa.Index(None, "started_at"),
+)
+
+job_checkpoints = sa.Table(
+    "job_checkpoints",
+    metadata,
+    sa.Column("job", sa.String(64), primary_key=True),
+    sa.Column("input", sa.String(500), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("counts", sa.JSON, nullable=False),
+    sa.Column("saved_at", UtcDateTime, nullable=True),
+)
+
+source_records = sa.Table(
+    "source_records",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("source_key", sa.String(200), primary_key=True),
+    sa.Column("customer_id", CustomerId, nullable=False, index=True),
+    sa.Column("record_hash", sa.String(64), nullable=False),
+    sa.Column("record_values", sa.JSON, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("file", sa.Text, nullable=True),
+)
+
+# Merging and search (migration 0004): every customer's retrieval keys (see
+# `cims.domain.search_keys.match_keys`), one row per key, read by (kind,
+# value) and rewritten with the customer; its lineage (source records, merge
+# history, `merged_into` for a merged-away id), one versioned JSON document per
+# customer id; and the duplicate review queue, one versioned row per pair.
+customer_search_keys = sa.Table(
+    "customer_search_keys",
+    metadata,
+    sa.Column("kind", sa.String(2), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("customer_id", CustomerId, primary_key=True),
+    sa.Index(None, "customer_id"),
+)
+
+customer_lineage = sa.Table(
+    "customer_lineage",
+    metadata,
+    sa.Column("customer_id", CustomerId, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("merged_into", CustomerId, nullable=True),
+    sa.Column("document", sa.JSON, nullable=False),
+)
+
+duplicate_reviews = sa.Table(
+    "duplicate_reviews",
+    metadata,
+    # "C" collation, as for ids: pages come in the same order everywhere.
+    sa.Column(
+        "pair_id",
+        sa.String(200).with_variant(
+            postgresql.VARCHAR(200, collation="C"), "postgresql"
+        ),
+        primary_key=True,
+    ),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Index(None, "status", "pair_id"),
+)

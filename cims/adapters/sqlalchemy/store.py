@@ -36,7 +36,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -47,12 +47,19 @@ from cims.adapters.sqlalchemy.activity import SqlActivityLog
 from cims.adapters.sqlalchemy.engine import build_engine
 from cims.adapters.sqlalchemy.errors import database_errors
 from cims.adapters.sqlalchemy.kyc import SqlKycRepository
+from cims.adapters.sqlalchemy.merging import SqlLineageRepository, SqlReviewRepository
 from cims.adapters.sqlalchemy.migrate import upgrade_engine
 from cims.adapters.sqlalchemy.schema import (
     customers,
     idempotency_keys,
     outbox,
     relay_lease,
+)
+from cims.adapters.sqlalchemy.search import (
+    DELETE_KEYS,
+    INSERT_KEYS,
+    key_rows,
+    search_statement,
 )
 from cims.adapters.sqlalchemy.translation import (
     READ_COLUMNS,
@@ -66,6 +73,7 @@ from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox, OutboxMessage
 from cims.ports.outbound.idempotency import IdempotencyStore, IdempotentResponse
 from cims.ports.outbound.kyc import KycRepository
+from cims.ports.outbound.merging import LineageRepository, ReviewRepository
 from cims.ports.outbound.repositories import (
     CustomerPage,
     CustomerQuery,
@@ -296,6 +304,7 @@ class SqlCustomerRepository:
             )
             if added.rowcount == 0:
                 raise VersionConflict(customer.id, 0, self._version(customer.id))
+            self._write_keys(customer)
 
     def update(self, customer: Customer, expected_version: int) -> None:
         row = customer_row(customer)
@@ -308,6 +317,8 @@ class SqlCustomerRepository:
             if updated.rowcount != 1:
                 actual = self._version(customer.id)
                 raise VersionConflict(customer.id, expected_version, actual)
+            self._connection.execute(DELETE_KEYS, {"match_id": customer.id})
+            self._write_keys(customer)
 
     def remove(self, customer_id: str, expected_version: int) -> None:
         with database_errors("remove a customer"):
@@ -318,6 +329,7 @@ class SqlCustomerRepository:
             if removed.rowcount != 1:
                 actual = self._version(customer_id)
                 raise VersionConflict(customer_id, expected_version, actual)
+            self._connection.execute(DELETE_KEYS, {"match_id": customer_id})
 
     def list(self, query: CustomerQuery) -> CustomerPage:
         c = customers.c
@@ -340,6 +352,18 @@ class SqlCustomerRepository:
         found = [customer_from_row(row) for row in rows[: query.limit]]
         more = len(rows) > query.limit
         return CustomerPage(found, found[-1].id if more else None)
+
+    def _write_keys(self, customer: Customer) -> None:
+        rows = key_rows(customer)
+        if rows:
+            self._connection.execute(INSERT_KEYS, rows)
+
+    def search(self, keys: Collection[str], limit: int) -> Sequence[Customer]:
+        if not keys:
+            return []
+        with database_errors("search customers"):
+            rows = self._connection.execute(search_statement(keys, limit)).all()
+        return [customer_from_row(row) for row in rows]
 
     def _version(self, customer_id: str) -> int | None:
         version = self._connection.execute(
@@ -419,6 +443,8 @@ class SqlUnitOfWork:
     activities: ActivityLog
     outbox: EventOutbox
     idempotency: IdempotencyStore
+    lineage: LineageRepository
+    reviews: ReviewRepository
 
     def __init__(self, engine: sa.Engine, statements: _Statements, now: Now) -> None:
         self._engine = engine
@@ -435,6 +461,8 @@ class SqlUnitOfWork:
         self.activities = SqlActivityLog(connection)
         self.outbox = SqlOutbox(connection, self._sql, self._now)
         self.idempotency = SqlIdempotencyStore(connection, self._sql)
+        self.lineage = SqlLineageRepository(connection)
+        self.reviews = SqlReviewRepository(connection)
         return self
 
     def __exit__(

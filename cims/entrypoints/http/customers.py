@@ -15,18 +15,41 @@ from cims.entrypoints.http.pagination import decode_cursor, encode_cursor
 from cims.entrypoints.http.problems import Problem
 from cims.entrypoints.http.security import actor_of, require
 from cims.ports.inbound.customers import CustomerFilters, CustomerService
+from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.search import CustomerSearch
 
 DEFAULT_PAGE_SIZE = 100
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
 class Customers:
-    def __init__(self, service: CustomerService, max_body: int) -> None:
+    def __init__(
+        self,
+        service: CustomerService,
+        max_body: int,
+        search: CustomerSearch | None = None,
+    ) -> None:
         self._service = service
         self._max_body = max_body
+        self._search = search
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         require(req, "customers:read")
+        q = req.get_param("q")
+        if q is not None and self._search is not None:
+            # Same shape as the list, best match first, each with its score.
+            limit = req.get_param_as_int(
+                "limit", min_value=1, max_value=100, default=20
+            )
+            hits = self._search.by_name(q, limit)
+            resp.media = [
+                {
+                    **customer_document(hit.customer),
+                    "matchScore": round(hit.decision.evidence.probability, 6),
+                }
+                for hit in hits
+            ]
+            return
         limit = req.get_param_as_int(
             "limit", min_value=1, max_value=500, default=DEFAULT_PAGE_SIZE
         )
@@ -74,15 +97,35 @@ class Customers:
 
 
 class CustomerItem:
-    def __init__(self, service: CustomerService, max_body: int) -> None:
+    def __init__(
+        self,
+        service: CustomerService,
+        max_body: int,
+        merges: MergeService | None = None,
+    ) -> None:
         self._service = service
         self._max_body = max_body
+        self._merges = merges
 
     def on_get(
         self, req: falcon.Request, resp: falcon.Response, customer_id: str
     ) -> None:
         require(req, "customers:read")
-        _render(resp, self._service.get(customer_id))
+        if self._merges is None:
+            _render(resp, self._service.get(customer_id))
+            return
+
+        # A merged id answers 200 with the survivor, as existing clients
+        # expect JSON from a GET; Content-Location and mergedInto say which
+        # customer it now is. A redirect would break clients that do not
+        # follow them and would hide the merge from those that do.
+        resolved = self._merges.resolve(customer_id)
+        _render(resp, resolved.customer)
+        if resolved.merged_into is not None:
+            resp.set_header(
+                "Content-Location", f"{req.prefix}/v1/customers/{resolved.merged_into}"
+            )
+            resp.media = {**resp.media, "mergedInto": resolved.merged_into}
 
     def on_put(
         self, req: falcon.Request, resp: falcon.Response, customer_id: str

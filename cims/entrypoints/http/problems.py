@@ -25,6 +25,8 @@ from cims.domain.errors import (
     VerificationBlocked,
     VersionConflict,
 )
+from cims.domain.lineage import MergeRefused
+from cims.domain.review import ReviewClosed, ReviewNotFound
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,18 @@ def problem_from_domain(error: CimsError) -> Problem:
             str(error),
             allowed=list(error.allowed),
         )
+    if isinstance(error, ReviewNotFound):
+        return Problem(404, "review-not-found", "No such duplicate review", str(error))
+    if isinstance(error, ReviewClosed):
+        return Problem(
+            409,
+            "review-closed",
+            "The review is already decided",
+            str(error),
+            reviewStatus=error.status,
+        )
+    if isinstance(error, MergeRefused):
+        return Problem(409, "merge-refused", "Merge refused", str(error))
     if isinstance(error, ServiceUnavailable):
         return Problem(
             503,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,6 +24,7 @@ from cims.domain.customer_document import (
     read_profile,
     request_document,
 )
+from cims.domain.customer_sources import api_source, first_lineage
 from cims.domain.errors import (
     CustomerNotFound,
     DuplicateRequest,
@@ -38,6 +39,7 @@ from cims.domain.events import (
     DomainEvent,
 )
 from cims.domain.kyc import open_case
+from cims.domain.lineage import CustomerLineage, with_source
 from cims.domain.merge_patch import apply_merge_patch
 from cims.domain.screening import ScreeningIndex
 from cims.domain.search_keys import (
@@ -51,6 +53,9 @@ from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.idempotency import IdempotentResponse
 from cims.ports.outbound.repositories import CustomerPage, CustomerQuery
 from cims.ports.outbound.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from cims.ports.inbound.review import DuplicateMatcher
 
 MAX_PAGE_SIZE = 500
 
@@ -85,8 +90,10 @@ class CustomerService:
         ids: IdFactory,
         policy: ValidationPolicy = ValidationPolicy(),
         kyc: KycWorkflow | None = None,
+        matcher: DuplicateMatcher | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._matcher = matcher
         self._clock = clock
         self._ids = ids
         self._policy = policy
@@ -101,11 +108,17 @@ class CustomerService:
         document: Mapping[str, Any],
         idempotency_key: str | None = None,
         actor: Actor = SYSTEM,
+        origin: tuple[str, str] | None = None,
     ) -> Registration:
         """Create a customer from a document; screen them and open a KYC case.
 
         A kycStatus other than Pending is an officer's attestation: the case
         goes Pending -> InReview -> that status, each step recorded and evented.
+
+        The document is kept as the customer's first source record: source
+        "api" keyed by the new id, or `origin` (source, key) when another
+        system's record is being imported. The new customer is then matched
+        against existing ones (see `DuplicateMatcher`).
 
         Raises:
             InvalidCustomer: a field failed validation.
@@ -142,6 +155,12 @@ class CustomerService:
             # reached; the KYC events after CUSTOMER_CREATED tell how.
             customer = attrs.evolve(customer, kyc_status=case.status)
             uow.customers.add(customer)
+            uow.lineage.add(
+                CustomerLineage(
+                    customer.id,
+                    (api_source(customer.id, dict(document), now, origin),),
+                )
+            )
             self._kyc.save(uow, None, case, customer.profile)
             created = customer_document(customer)
             uow.outbox.add(
@@ -161,6 +180,10 @@ class CustomerService:
                         idempotency_key, fingerprint, customer.id, created, now
                     )
                 )
+            if self._matcher is not None:
+                # Auto-merge is off for API creations by default: matches are
+                # queued for review; the new customer keeps its own id.
+                self._matcher.match_new(uow, customer, origin[0] if origin else "api")
             uow.commit()
         return Registration(customer.id, created, False)
 
@@ -186,8 +209,13 @@ class CustomerService:
         patch: Mapping[str, Any],
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
+        origin: tuple[str, str] | None = None,
     ) -> Customer:
-        """Apply a JSON merge patch (RFC 7396) to a customer (PATCH)."""
+        """Apply a JSON merge patch (RFC 7396) to a customer (PATCH).
+
+        `origin` (source, key) names the source record the patch came from;
+        by default the API's.
+        """
         if not isinstance(patch, Mapping):
             raise InvalidInput(
                 "a merge patch must be a JSON object",
@@ -198,7 +226,7 @@ class CustomerService:
             merged = apply_merge_patch(request_document(current), dict(patch))
             return merged if isinstance(merged, dict) else {}
 
-        return self._revise(customer_id, patched, expected_version, actor)
+        return self._revise(customer_id, patched, expected_version, actor, origin)
 
     def remove(self, customer_id: str, expected_version: int | None = None) -> None:
         now = self._clock.now()
@@ -251,6 +279,7 @@ class CustomerService:
         new_document: Callable[[Customer], Mapping[str, Any]],
         expected_version: int | None,
         actor: Actor,
+        origin: tuple[str, str] | None = None,
     ) -> Customer:
         """Revise the profile; screen again if the screened details changed; run
         a kycStatus change as an officer's attestation.
@@ -264,7 +293,8 @@ class CustomerService:
             current = _existing(uow, customer_id)
             _check_version(current, expected_version)
 
-            request = read_profile(new_document(current), self._policy, now.date())
+            requested = new_document(current)
+            request = read_profile(requested, self._policy, now.date())
             target = request.kyc_status
             attested = target is not None and target != current.kyc_status
             if attested:
@@ -286,6 +316,20 @@ class CustomerService:
             events: list[DomainEvent] = []
             if revised != current:
                 uow.customers.update(revised, current.version)
+                # The request is a source record too: later merges and
+                # unmerges recompute from it, so it must not go stale.
+                stored_lineage = uow.lineage.get(customer_id)
+                lineage = with_source(
+                    stored_lineage or first_lineage(current),
+                    api_source(customer_id, dict(requested), now, origin),
+                )
+                if stored_lineage is None:
+                    uow.lineage.add(lineage)
+                else:
+                    uow.lineage.update(
+                        attrs.evolve(lineage, version=stored_lineage.version + 1),
+                        stored_lineage.version,
+                    )
                 events.append(
                     CustomerUpdated(
                         event_id=self._ids.new_id(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import attrs
@@ -26,6 +26,11 @@ class CustomerQuery:
     kyc_status: KycStatus | None = None
     after: str | None = None
     limit: int = 100
+
+
+# A retrieval key shared by very many customers ("n:SM0", every Smith) brings
+# at most this many of them (the lowest ids); selective keys do the finding.
+PER_KEY_CAP = 500
 
 
 @attrs.frozen
@@ -61,4 +66,14 @@ class CustomerRepository(Protocol):
 
     def list(self, query: CustomerQuery) -> CustomerPage:
         """One page of customers matching every filter given."""
+        ...
+
+    def search(self, keys: Collection[str], limit: int) -> Sequence[Customer]:
+        """Customers sharing at least one retrieval key (`match_keys`).
+
+        Most keys shared first, then by id; each key contributes at most
+        `PER_KEY_CAP` customers (its lowest ids), and at most `limit` are
+        returned. Adapters store and index each customer's
+        `customer_match_keys` whenever they store the customer.
+        """
         ...

@@ -1,4 +1,5 @@
-"""The unit of work: one atomic change to customers, KYC cases and their events."""
+"""The unit of work: one atomic change to customers, KYC cases, lineage, reviews
+and their events."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from cims.ports.outbound.activity import ActivityLog
 from cims.ports.outbound.events import EventOutbox
 from cims.ports.outbound.idempotency import IdempotencyStore
 from cims.ports.outbound.kyc import KycRepository
+from cims.ports.outbound.merging import LineageRepository, ReviewRepository
 from cims.ports.outbound.repositories import CustomerRepository
 
 
@@ -35,6 +37,12 @@ class UnitOfWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def lineage(self) -> LineageRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
 
     def __enter__(self) -> Self: ...
 

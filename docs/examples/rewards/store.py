@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import shelve
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -27,7 +27,7 @@ from cims.domain.activity import Activity
 from cims.domain.customer import Customer
 from cims.domain.errors import VersionConflict
 from cims.domain.events import DomainEvent
-from cims.domain.search_keys import search_keys
+from cims.domain.search_keys import customer_match_keys, search_keys
 from cims.ports.outbound import (
     Clock,
     CustomerPage,
@@ -195,6 +195,19 @@ class ShelveCustomers(Versioned):
         page = found[: query.limit]
         more = len(found) > query.limit
         return CustomerPage(page, page[-1].id if more else None)
+
+    def search(self, keys: Collection[str], limit: int) -> Sequence[Customer]:
+        # A small team's store can afford to compute keys on the fly; a big
+        # one stores and indexes `customer_match_keys` with each customer.
+        wanted = set(keys)
+        shared: list[tuple[int, str, Customer]] = []
+        for customer_id in self.uow.store.customer_ids:
+            customer = self.get(customer_id)
+            if customer is not None:
+                overlap = len(wanted & customer_match_keys(customer))
+                if overlap:
+                    shared.append((-overlap, customer.id, customer))
+        return [customer for _, _, customer in sorted(shared)[:limit]]
 
 
 class ShelveReviews(Versioned):

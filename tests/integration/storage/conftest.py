@@ -13,7 +13,17 @@ from tests.support.postgres import empty_postgres_url, postgres_url
 
 __all__ = ["empty_postgres_url", "postgres_url"]
 
-TABLES = ("customers", "outbox", "idempotency_keys", "relay_lease")
+TABLES = (
+    "customers",
+    "outbox",
+    "idempotency_keys",
+    "relay_lease",
+    "kyc_cases",
+    "customer_search_keys",
+    "customer_lineage",
+    "duplicate_reviews",
+    "customer_activities",
+)
 
 
 @pytest.fixture(scope="session")

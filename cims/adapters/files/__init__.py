@@ -1,0 +1,1 @@
+"""File adapters: feed inboxes and configuration files."""

@@ -1,0 +1,1 @@
+"""Batch jobs as use cases: the runner that frames them, and the jobs themselves."""
