@@ -23,6 +23,12 @@ from cims.adapters.memory.jobs import (
     MemorySourceRecords,
 )
 from cims.adapters.mongo import MongoStore
+from cims.adapters.mongo.jobs import (
+    MongoCheckpoints,
+    MongoJobLock,
+    MongoJobRuns,
+    MongoSourceRecords,
+)
 from cims.adapters.sanctions.cached import CachedScreener
 from cims.adapters.sanctions.memory import InMemorySanctionsList
 from cims.adapters.sanctions.ofac_csv import OfacCsvSanctionsList
@@ -205,21 +211,25 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(MemoryJobLock),
         sql=providers.Singleton(_sql_jobs, "SqlJobLock", store),
+        mongo=providers.Singleton(MongoJobLock, store),
     )
     job_runs = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryJobRuns),
         sql=providers.Singleton(_sql_jobs, "SqlJobRuns", store),
+        mongo=providers.Singleton(MongoJobRuns, store),
     )
     checkpoints = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryCheckpoints),
         sql=providers.Singleton(_sql_jobs, "SqlCheckpoints", store),
+        mongo=providers.Singleton(MongoCheckpoints, store),
     )
     source_records = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemorySourceRecords),
         sql=providers.Singleton(_sql_jobs, "SqlSourceRecords", store),
+        mongo=providers.Singleton(MongoSourceRecords, store),
     )
     job_runner = providers.Singleton(
         JobRunner,

@@ -57,6 +57,7 @@ from pymongo.database import Database
 
 from cims.adapters.mongo.activity import ACTIVITIES, MongoActivityLog
 from cims.adapters.mongo.errors import storage_errors
+from cims.adapters.mongo.jobs import JOB_INDEXES
 from cims.adapters.mongo.kyc import KYC_CASES, MongoKycRepository
 from cims.adapters.mongo.mapping import (
     PERSONAL_FIELDS,
@@ -160,6 +161,7 @@ def _indexes(
             name="customer_newest_first",
         )
     ]
+    indexes.update(JOB_INDEXES)
     return indexes
 
 
