@@ -11,6 +11,39 @@ from cims.adapters.mongo import MongoStore
 from tests.support.mongo import MONGODB_URL, fresh_store
 
 
+def accept_bulk_sort() -> None:
+    """Let mongomock's bulk builder take the `sort=` that pymongo >= 4.11 passes.
+
+    `UpdateOne` and `ReplaceOne` hand `sort=None` to the builder inside
+    `bulk_write`; mongomock 4.3 does not know the argument. A real sort is
+    refused, not ignored.
+    """
+    import mongomock.collection
+
+    builder = mongomock.collection.BulkOperationBuilder
+    for name in ("add_update", "add_replace"):
+        original = getattr(builder, name)
+        if getattr(original, "accepts_sort", False):
+            continue
+
+        def accepting(
+            self: Any,
+            *args: Any,
+            sort: Any = None,
+            _original: Any = original,
+            **kw: Any,
+        ) -> Any:
+            if sort is not None:
+                raise NotImplementedError("mongomock cannot sort inside a bulk write")
+            return _original(self, *args, **kw)
+
+        accepting.accepts_sort = True  # type: ignore[attr-defined]
+        setattr(builder, name, accepting)
+
+
+accept_bulk_sort()
+
+
 @pytest.fixture
 def store() -> Iterator[MongoStore]:
     with fresh_store() as store:
