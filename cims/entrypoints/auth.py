@@ -78,8 +78,19 @@ class TokenAuthority:
                 audience=self._audience,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-        except jwt.PyJWTError as error:
-            raise TokenRejected(str(error)) from None
+        except jwt.ExpiredSignatureError:
+            raise TokenRejected("the token has expired; get a new one") from None
+        except (jwt.InvalidAudienceError, jwt.InvalidIssuerError):
+            raise TokenRejected(
+                f"the token was not issued by {self._issuer!r} for {self._audience!r}"
+            ) from None
+        except jwt.InvalidSignatureError:
+            raise TokenRejected("the token's signature does not match") from None
+        except jwt.MissingRequiredClaimError as error:
+            raise TokenRejected(f"the token lacks the {error.claim!r} claim") from None
+        except jwt.PyJWTError:
+            # The library's own wording can quote undecodable bytes back.
+            raise TokenRejected("the token is not a valid JWT") from None
         scope = claims.get("scope", "")
         if not isinstance(scope, str):
             raise TokenRejected("the scope claim must be a space-separated string")

@@ -19,7 +19,12 @@ from cims.entrypoints.settings import Settings, load_settings
 
 
 @click.group()
-@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR.")
+@click.option(
+    "--log-level",
+    default=None,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    help="Overrides CIMS_LOG_LEVEL.",
+)
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """CIMS: customer information management for banks."""
@@ -29,6 +34,9 @@ def main(ctx: click.Context, log_level: str | None) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if (log_level or settings.log_level).upper() != "DEBUG":
+        # Alembic narrates every plugin it loads at INFO; only its warnings help.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     ctx.obj = settings
 
 
@@ -110,7 +118,9 @@ def token() -> None:
     help="Repeat for several scopes.",
 )
 @click.option("--subject", default="local-user", show_default=True)
-@click.option("--hours", default=24, show_default=True, type=int)
+@click.option(
+    "--hours", default=24, show_default=True, type=click.IntRange(min=1, max=24 * 365)
+)
 @click.pass_obj
 def token_create(
     settings: Settings, scopes: tuple[str, ...], subject: str, hours: int

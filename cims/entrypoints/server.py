@@ -18,6 +18,11 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # Gunicorn 25+ opens one control socket per user by default, so a
+            # second `cims serve` would take over (and later delete) the
+            # first one's; CIMS does not use it.
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Any:
         # Built in each worker, after the fork: database pools and the relay

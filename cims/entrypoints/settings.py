@@ -73,10 +73,7 @@ def load_settings(
 
     config_file = environ.get("CIMS_CONFIG")
     if config_file:
-        loaded = yaml.safe_load(Path(config_file).read_text()) or {}
-        if not isinstance(loaded, dict):
-            raise SystemExit(f"CIMS_CONFIG={config_file} must hold a YAML mapping")
-        values.update(loaded)
+        values.update(_read_config_file(config_file))
 
     for name in _FIELDS:
         raw = environ.get(f"CIMS_{name.upper()}")
@@ -87,13 +84,71 @@ def load_settings(
     unknown = set(values) - set(_FIELDS)
     if unknown:
         raise SystemExit(f"unknown settings: {', '.join(sorted(unknown))}")
-    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    settings = Settings(
+        **{name: _coerce(name, value) for name, value in values.items()}
+    )
+    _check(settings)
+    return settings
+
+
+_CHOICES = {
+    "storage": ("sql", "mongo", "memory"),
+    "events": ("memory", "kafka"),
+    "log_level": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _read_config_file(path: str) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(Path(path).read_text()) or {}
+    except OSError as error:
+        raise SystemExit(
+            f"CIMS_CONFIG={path} cannot be read: {error.strerror}"
+        ) from None
+    except yaml.YAMLError as error:
+        raise SystemExit(f"CIMS_CONFIG={path} is not valid YAML: {error}") from None
+    if not isinstance(loaded, dict):
+        raise SystemExit(f"CIMS_CONFIG={path} must hold a YAML mapping")
+    return loaded
+
+
+def _check(settings: Settings) -> None:
+    """Refuse settings that would fail later, far from where they were made."""
+    for name, allowed in _CHOICES.items():
+        value = getattr(settings, name)
+        if (value.upper() if name == "log_level" else value) not in allowed:
+            raise SystemExit(
+                f"CIMS_{name.upper()}={value!r} is not one of {', '.join(allowed)}"
+            )
+    if settings.jwt_secret and len(settings.jwt_secret) < 32:
+        raise SystemExit(
+            "CIMS_JWT_SECRET must be at least 32 characters long; "
+            f"it has {len(settings.jwt_secret)}"
+        )
+    if settings.database_url:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(settings.database_url)
+        except ArgumentError:
+            raise SystemExit(
+                "CIMS_DATABASE_URL is not a database URL; expected e.g. "
+                "sqlite:///path/cims.db or postgresql+psycopg://user@host:5432/cims"
+            ) from None
 
 
 def _coerce(name: str, value: Any) -> Any:
     default = _FIELDS[name].default
     if isinstance(default, bool) and isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
+        word = value.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise SystemExit(
+                f"CIMS_{name.upper()} must be true or false; got {value!r}"
+            )
+        return word in _TRUE
     if isinstance(default, int | float) and not isinstance(default, bool):
         try:
             return type(default)(value)

@@ -19,6 +19,9 @@ from cims.ports.inbound.merging import MergeService
 from cims.ports.inbound.search import CustomerSearch
 
 DEFAULT_PAGE_SIZE = 100
+LIST_PARAMETERS = frozenset(
+    {"q", "limit", "cursor", "email", "phone", "lastName", "kycStatus"}
+)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -35,8 +38,28 @@ class Customers:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         require(req, "customers:read")
+        unknown = set(req.params) - LIST_PARAMETERS
+        if unknown:
+            raise Problem(
+                400,
+                "unknown-parameter",
+                "Unknown query parameter",
+                f"this list does not know {', '.join(sorted(unknown))}; "
+                f"it takes {', '.join(sorted(LIST_PARAMETERS))}",
+            )
         q = req.get_param("q")
         if q is not None and self._search is not None:
+            combined = set(req.params) & (LIST_PARAMETERS - {"q", "limit"})
+            if combined:
+                # Ranking by name and filtering are different questions; a
+                # silently ignored filter would answer the wrong one.
+                raise Problem(
+                    400,
+                    "search-with-filters",
+                    "q cannot be combined with filters",
+                    f"drop {', '.join(sorted(combined))}, or use "
+                    "POST /v1/customers/search with structured fields",
+                )
             # Same shape as the list, best match first, each with its score.
             limit = req.get_param_as_int(
                 "limit", min_value=1, max_value=100, default=20
@@ -168,4 +191,11 @@ def _expected_version(req: falcon.Request) -> int | None:
     if header is None or header.strip() == "*":
         return None
     tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
-    return int(tag) if tag.isdigit() else -1
+    if not tag.isdigit():
+        raise Problem(
+            400,
+            "bad-if-match",
+            "Invalid If-Match",
+            'send the ETag this API returned, e.g. If-Match: "3"',
+        )
+    return int(tag)

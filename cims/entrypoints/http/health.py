@@ -11,6 +11,10 @@ class Health:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = {"status": "ok"}
 
+    def on_head(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """Load balancers often probe with HEAD."""
+        resp.content_type = falcon.MEDIA_JSON
+
 
 class OpenApi:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:

@@ -33,14 +33,21 @@ def read_json(
         raise _too_large(limit)
 
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as error:
-        raise Problem(
-            400,
-            "malformed-json",
-            "The body is not valid JSON",
-            f"could not parse the body: {error}",
-        ) from None
+        return json.loads(raw, parse_constant=_no_constants)
+    except RecursionError:
+        raise _malformed("the JSON is nested too deeply") from None
+    except ValueError as error:
+        if "int_max_str_digits" in str(error) or "digits" in str(error):
+            raise _malformed("a number in the body has too many digits") from None
+        raise _malformed(f"could not parse the body: {error}") from None
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _malformed(detail: str) -> Problem:
+    return Problem(400, "malformed-json", "The body is not valid JSON", detail)
 
 
 def _too_large(limit: int) -> Problem:
