@@ -76,6 +76,7 @@ def _sync(container: Container, settings: Settings, options: JobOptions) -> Job:
         container.ids(),
         chunk_size=options.chunk_size or settings.job_chunk_size,
         matcher=container.matcher(),
+        kyc=container.kyc_workflow(),
     )
 
 
