@@ -66,3 +66,11 @@ def serve(session: nox.Session) -> None:
     """Run the service on its embedded default."""
     session.install("-e", ".")
     session.run("cims", "serve", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The main job on real data: FEBRL customers imported, cleansed, screened,
+    deduplicated, merged and served (see README.md). Not run by default."""
+    session.install("-e", ".[bench]")
+    session.run("python", "-m", "cims.entrypoints.demo", *session.posargs)

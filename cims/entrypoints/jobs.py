@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from cims.domain.cleansing import RulesVersion
 from cims.domain.errors import CimsError
 from cims.domain.jobs import UnknownJob
 from cims.entrypoints.container import Container
@@ -50,7 +51,7 @@ def build_job(
         raise UnknownJob(name, JOBS)
     builder = _BUILDERS.get(name)
     if builder is None:
-        raise JobNotAvailable(name, _MISSING[name])
+        raise JobNotAvailable(name, _MISSING.get(name, "it is not wired in this build"))
     return builder(container, settings, options)
 
 
@@ -75,6 +76,7 @@ def _sync(container: Container, settings: Settings, options: JobOptions) -> Job:
         container.ids(),
         chunk_size=options.chunk_size or settings.job_chunk_size,
         matcher=container.matcher(),
+        kyc=container.kyc_workflow(),
     )
 
 
@@ -96,6 +98,42 @@ def _dedup(container: Container, settings: Settings, options: JobOptions) -> Job
     )
 
 
+def _cleanse(container: Container, settings: Settings, options: JobOptions) -> Job:
+    from pathlib import Path
+
+    from cims.adapters.files.reports import FolderCleansingReports
+    from cims.ports.inbound.jobs.cleanse import CleanseJob
+
+    return CleanseJob(
+        container.store().unit_of_work,
+        container.customers(),
+        FolderCleansingReports(Path(settings.data_dir) / "reports"),
+        container.clock(),
+        cleansing_rules_version(),
+        default_region=settings.default_region,
+        chunk_size=options.chunk_size or settings.job_chunk_size,
+    )
+
+
+# The reference data behind the cleansing rules: a new release of any of
+# these can change what the rules produce, so their versions go with it.
+CLEANSING_LIBRARIES = ("phonenumbers", "email-validator", "pycountry")
+
+
+def cleansing_rules_version() -> RulesVersion:
+    """The cleansing rules' version with the installed libraries' versions."""
+    import unicodedata
+    from importlib import metadata
+
+    versions = {"unicode": unicodedata.unidata_version}
+    for name in CLEANSING_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return RulesVersion.with_libraries(versions)
+
+
 def _kyc_review(container: Container, settings: Settings, options: JobOptions) -> Job:
     from cims.ports.inbound.jobs.kyc import KycReviewJob
 
@@ -110,11 +148,11 @@ def _rescreen(container: Container, settings: Settings, options: JobOptions) -> 
 
 _BUILDERS = {
     "sync": _sync,
+    "cleanse": _cleanse,
     "dedup": _dedup,
     "kyc-review": _kyc_review,
     "rescreen": _rescreen,
     "relay": _relay,
 }
-_MISSING = {
-    "cleanse": "the cleansing job is not wired in this build",
-}
+# Jobs known by name but not wired in this build, with the reason.
+_MISSING: dict[str, str] = {}

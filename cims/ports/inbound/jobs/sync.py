@@ -28,6 +28,7 @@ from cims.domain.source_feeds import (
 )
 from cims.ports.inbound.customers import CustomerService
 from cims.ports.inbound.jobs.runner import InputProgress, JobContext
+from cims.ports.inbound.kyc import KycWorkflow
 from cims.ports.inbound.review import DuplicateMatcher
 from cims.ports.outbound.clock import Clock, IdFactory
 from cims.ports.outbound.feeds import FeedInbox, FeedRow, SourceRecordRepository
@@ -53,8 +54,12 @@ class SyncJob:
         ids: IdFactory,
         chunk_size: int = 500,
         matcher: DuplicateMatcher | None = None,
+        kyc: KycWorkflow | None = None,
     ) -> None:
         self._matcher = matcher
+        # The deployment's KYC workflow, so imported customers are screened
+        # against the real sanctions list as API registrations are.
+        self._kyc = kyc
         self._sources = sources
         self._inbox = inbox
         self._records = source_records
@@ -70,6 +75,7 @@ class SyncJob:
                 self._clock,
                 self._ids,
                 ValidationPolicy(default_region=source.default_region),
+                kyc=self._kyc,
                 # New customers are matched at once against existing ones.
                 matcher=self._matcher,
             )
