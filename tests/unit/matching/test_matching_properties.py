@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cims.domain.matching import PersonRecord, find_duplicates, score_pair
-from cims.testing.near_duplicates import near_duplicates, person_record, unrelated_to
+from cims.testing.near_duplicates import (
+    VARIATIONS,
+    near_duplicates,
+    person_record,
+    unrelated_to,
+)
 from cims.testing.strategies import customer_documents
 
 names = st.sampled_from(["Ann", "Anne", "Bob", "Robert", "Zoë", "Li", "O'Brien"])
@@ -113,8 +118,14 @@ def test_duplicate_groups_do_not_depend_on_input_order(records, rng):
 def test_a_near_duplicate_scores_above_an_unrelated_person(data):
     # One variation at a time: two at once (an initial and a move, say) can
     # leave less in common than two strangers who share a nationality.
+    #
+    # A move is left out: for a customer known only by name and address, the
+    # one who moved abroad keeps just the name, which a namesake has too. The
+    # model then rated John Roe (1 High St, US -> Leeds, GB) at 0.0004 and a
+    # stranger at "12 High St" at 0.109; both far below the review threshold.
     original = data.draw(customer_documents())
-    pair = data.draw(near_duplicates(original, max_variations=1))
+    kinds = [kind for kind in VARIATIONS if kind != "moved_address"]
+    pair = data.draw(near_duplicates(original, kinds, max_variations=1))
     stranger = data.draw(customer_documents().filter(unrelated_to(original)))
 
     same = score_pair(person_record(original, "a"), person_record(pair.duplicate, "b"))
