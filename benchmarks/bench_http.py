@@ -37,6 +37,21 @@ SEED = {
     "kycStatus": "Pending",
 }
 GUNICORN = ["--workers", "1", "--threads", "8"]
+GIVEN = ["Jane", "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances"]
+FAMILY = ["Roe", "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth"]
+
+
+def distinct(n: int) -> dict:
+    """Realistic traffic: different people. The seed body posted thousands of
+    times would measure a duplicate storm, each create matching all others."""
+    letters = "".join(chr(ord("a") + int(d)) for d in str(n))
+    return {
+        **SEED,
+        "firstName": GIVEN[n % len(GIVEN)],
+        "lastName": f"{FAMILY[n % len(FAMILY)]}-{letters}",
+        "email": f"user{n}@example.com",
+        "phone": f"+1415555{n % 10000:04d}",
+    }
 
 
 @contextlib.contextmanager
@@ -86,7 +101,7 @@ def measure(url: str, headers: dict[str, str], customer_id: str, args) -> dict:
     )
     post = run_load(
         url,
-        lambda i: ("POST", "/v1/customers", body(SEED)),
+        lambda i: ("POST", "/v1/customers", body(distinct(i))),
         connections=args.connections,
         seconds=args.seconds,
         expect=201,

@@ -217,6 +217,27 @@ class MergingContract:
             review.customer_ids
         )
 
+    def test_confirming_every_review_of_one_person_leaves_one_customer(
+        self, store: Any
+    ) -> None:
+        customers, merges, reviews = _services(store)
+        ids = [
+            customers.register(
+                person(given, "Smith", dateOfBirth="1980-01-02")
+            ).customer_id
+            for given in ("John", "Jon", "Johnn")
+        ]
+        pending = reviews.list()
+
+        for review in pending:
+            reviews.confirm(review.pair_id, _actor("reviewer"), "same person")
+
+        assert len(pending) >= 2
+        assert reviews.list() == []
+        assert {merges.resolve(customer_id).customer.id for customer_id in ids} == {
+            min(ids)
+        }
+
     def test_a_rejected_pair_comes_back_only_when_its_data_changes(
         self, store: Any
     ) -> None:

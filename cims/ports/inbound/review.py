@@ -33,11 +33,12 @@ from cims.domain.review import (
 )
 from cims.domain.search_keys import customer_match_keys, person_record
 from cims.ports.inbound.kyc import SYSTEM, Actor
-from cims.ports.inbound.merging import MergeService
+from cims.ports.inbound.merging import MergeService, resolve_in
 from cims.ports.outbound.clock import Clock
 from cims.ports.outbound.unit_of_work import UnitOfWork
 
 CANDIDATES = 50
+MAX_QUEUED_PER_CUSTOMER = 5
 MAX_PAGE = 200
 
 
@@ -110,9 +111,14 @@ class DuplicateMatcher:
             )
             return MatchOutcome(merged.id, ())
 
-        queued = []
+        queued: list[str] = []
         for other, decision in decisions:
             if decision.evidence.probability < settings.possible_threshold:
+                break
+            if len(queued) == MAX_QUEUED_PER_CUSTOMER:
+                # A reviewer needs the strongest candidates, not every copy of
+                # a record imported fifty times; the rest share their fate once
+                # those are merged (the dedup job finds any left).
                 break
             if queue_pair(uow, customer, other, decision, self._clock):
                 queued.append(other.id)
@@ -179,8 +185,15 @@ class ReviewService:
         with self._unit_of_work() as uow:
             review = _review(uow, review_id)
             decided = review.decided("merged", actor.name, reason, self._clock.now())
-            survivor, absorbed = sorted(review.customer_ids)
-            self._merges.merge_in(uow, survivor, [absorbed], actor, reason)
+            # One person can sit in several reviews; an earlier confirmation
+            # may have merged one side away already, so merge where each side
+            # lives now. Both already one customer: nothing left to merge.
+            current = {
+                resolve_in(uow, customer_id).id for customer_id in review.customer_ids
+            }
+            if len(current) == 2:
+                survivor, absorbed = sorted(current)
+                self._merges.merge_in(uow, survivor, [absorbed], actor, reason)
             uow.reviews.update(decided, review.version)
             uow.commit()
         return decided
