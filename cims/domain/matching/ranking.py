@@ -11,6 +11,9 @@ from .record import PersonRecord
 from .results import PairDecision
 from .settings import MatchSettings
 
+# Oldest entries go first once full; about 2 KB per cached record.
+FEATURE_CACHE_SIZE = 20_000
+
 
 class Ranker:
     """Scores candidates exactly as `score_pair` does, best first.
@@ -32,6 +35,7 @@ class Ranker:
         self._scorer = _Scorer(
             fields, parameters or default_parameters(fields), self.settings
         )
+        self._features: dict[PersonRecord, Features] = {}
 
     def rank(
         self, queries: Sequence[PersonRecord], candidates: Iterable[PersonRecord]
@@ -41,7 +45,7 @@ class Ranker:
         readings = [Features(0, query, extras) for query in queries]
         best: list[PairDecision] = []
         for candidate in candidates:
-            features = Features(1, candidate, extras)
+            features = self._candidate_features(candidate)
             decisions = [
                 self._decide(reading, features, candidate.record_id)
                 for reading in readings
@@ -49,6 +53,22 @@ class Ranker:
             best.append(max(decisions, key=_strength))
         best.sort(key=lambda d: (*(-x for x in _strength(d)), d.record_b))
         return best
+
+    def _candidate_features(self, candidate: PersonRecord) -> Features:
+        """Features of a stored record, kept while it is among the recent ones.
+
+        The same customers come back as candidates again and again (everyone
+        named Jane shares a key); records are immutable, so a changed customer
+        is simply a new key.
+        """
+        cache = self._features
+        found = cache.get(candidate)
+        if found is None:
+            found = Features(1, candidate, self.settings.extra_fields)
+            if len(cache) >= FEATURE_CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+            cache[candidate] = found
+        return found
 
     def _decide(self, a: Features, b: Features, record_id: str) -> PairDecision:
         pattern = compare(a, b, self.settings.extra_fields)

@@ -21,9 +21,10 @@ import attrs
 
 from cims.domain.customer import Customer
 from cims.domain.errors import FieldError, InvalidInput
-from cims.domain.matching import MatchSettings, PairDecision, score_pair
+from cims.domain.matching import MatchSettings, PairDecision
 from cims.domain.matching.comparison import comparison_fields
 from cims.domain.matching.model import default_parameters
+from cims.domain.matching.ranking import Ranker
 from cims.domain.review import (
     DuplicateReview,
     ReviewNotFound,
@@ -73,6 +74,9 @@ class DuplicateMatcher:
         self._policy = policy = policy or MatchingPolicy()
         settings = policy.settings
         self._parameters = default_parameters(comparison_fields(settings.extra_fields))
+        # One ranker for the matcher's life: it scores as score_pair does but
+        # prepares the new record once and caches scores per agreement pattern.
+        self._ranker = Ranker(settings, self._parameters)
 
     def match_new(
         self, uow: UnitOfWork, customer: Customer, source: str
@@ -80,22 +84,15 @@ class DuplicateMatcher:
         """Match a customer just stored in `uow` against existing customers."""
         if not self._policy.enabled:
             return MatchOutcome(None, ())
-        record = person_record(customer)
-        found = uow.customers.search(customer_match_keys(customer), CANDIDATES)
-        decisions = [
-            (
-                other,
-                score_pair(
-                    record,
-                    person_record(other),
-                    self._policy.settings,
-                    self._parameters,
-                ),
-            )
-            for other in found
+        found = {
+            other.id: other
+            for other in uow.customers.search(customer_match_keys(customer), CANDIDATES)
             if other.id != customer.id
-        ]
-        decisions.sort(key=lambda d: (-d[1].evidence.probability, d[0].id))
+        }
+        ranked = self._ranker.rank(
+            [person_record(customer)], [person_record(o) for o in found.values()]
+        )
+        decisions = [(found[decision.record_b], decision) for decision in ranked]
 
         settings = self._policy.settings
         best = decisions[0] if decisions else None
