@@ -119,7 +119,6 @@ def revise_customer(
     now: dt.datetime,
 ) -> Customer:
     """The customer with a new profile; the version moves only on a real change."""
-    profile = _same_phone_kept(customer.profile, profile)
     status = kyc_status or customer.kyc_status
     if profile == customer.profile and status == customer.kyc_status:
         return customer
@@ -132,8 +131,11 @@ def revise_customer(
     )
 
 
-def _same_phone_kept(old: CustomerProfile, new: CustomerProfile) -> CustomerProfile:
+def same_phone_kept(old: CustomerProfile, new: CustomerProfile) -> CustomerProfile:
     """A verified number typed in another format is the same number, not a change.
+
+    For a client's edit only: a merge or unmerge recomputes the profile from
+    the sources and must restore each one exactly as it arrived.
 
     "+1 201-555-0123" and "+12015550123" resolve to one E.164 number; storing
     the new spelling would emit an update whose `changes` are empty.

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from cims.domain.customer import Customer, register_customer, revise_customer
+from cims.domain.customer import (
+    Customer,
+    register_customer,
+    revise_customer,
+    same_phone_kept,
+)
 from cims.domain.customer_document import (
     Document,
     ValidationPolicy,
@@ -312,7 +317,8 @@ class CustomerService:
                 )
             saved = self._kyc.save(uow, stored, case, request.profile)
 
-            revised = revise_customer(current, request.profile, case.status, now)
+            profile = same_phone_kept(current.profile, request.profile)
+            revised = revise_customer(current, profile, case.status, now)
             events: list[DomainEvent] = []
             if revised != current:
                 uow.customers.update(revised, current.version)
