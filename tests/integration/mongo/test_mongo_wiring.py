@@ -118,3 +118,50 @@ def test_the_wsgi_application_is_built_on_mongo_and_lists_job_runs(
     assert listed.status_code == 200, listed.text
     assert [run["job"] for run in listed.json] == ["relay"]
     assert client.simulate_get("/health").status_code == 200
+
+
+def test_the_seed_clients_five_calls_work_on_mongo(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cims.entrypoints import container as composition
+    from cims.entrypoints.wsgi import application
+
+    monkeypatch.setattr(composition, "DEFAULT_SANCTIONS_DIR", Path("/nonexistent"))
+    app = application(settings)
+    token = TokenAuthority(SECRET, "cims", "cims-api").mint(
+        "seed",
+        ["customers:read", "customers:write", "kyc:review"],
+        dt.timedelta(minutes=5),
+    )
+    client = testing.TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    body = {
+        "firstName": "Jane",
+        "lastName": "Roe",
+        "email": "jane.roe@example.com",
+        "phone": "1234567890",
+        "address": "12 High St",
+        "kycStatus": "Pending",
+    }
+
+    created = client.simulate_post("/v1/customers", json=body)
+    url = f"/v1/customers/{created.json['id']}"
+    listed = client.simulate_get("/v1/customers")
+    fetched = client.simulate_get(url)
+    updated = client.simulate_put(
+        url,
+        json={
+            **body,
+            "phone": "0987654321",
+            "address": "9 Elm Rd",
+            "kycStatus": "Verified",
+        },
+    )
+    deleted = client.simulate_delete(url)
+
+    assert created.status_code == 201, created.text
+    assert [c["id"] for c in listed.json] == [created.json["id"]]
+    assert fetched.json["phone"] == "1234567890"
+    assert updated.status_code == 200, updated.text
+    assert updated.json["kycStatus"] == "Verified"
+    assert deleted.status_code == 204
+    assert client.simulate_get(url).status_code == 404
