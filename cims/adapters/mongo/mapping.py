@@ -22,6 +22,7 @@ from cims.domain.customer import (
     CustomerProfile,
     Preferences,
 )
+from cims.domain.customer_document import profile_document
 from cims.domain.search_keys import customer_match_keys, search_keys
 from cims.domain.values import EmailAddress, KycStatus, PhoneNumber, PostalAddress
 
@@ -71,46 +72,16 @@ def customer_from_document(document: Mapping[str, Any]) -> Customer:
 
 
 def _profile_fields(profile: CustomerProfile) -> Document:
-    postal = profile.postal_address
+    """The profile document, with the phone kept whole (E.164 and extension)."""
     phone = profile.phone
-    preferences = profile.preferences
     return {
-        "firstName": profile.first_name,
-        "lastName": profile.last_name,
-        "email": str(profile.email) if profile.email else None,
+        **profile_document(profile),
         "phone": None
         if phone is None
         else {
             "entered": phone.entered,
             "e164": phone.e164,
             "extension": phone.extension,
-        },
-        "address": profile.address,
-        "postalAddress": None
-        if postal is None
-        else {
-            "lines": list(postal.lines),
-            "city": postal.city,
-            "postalCode": postal.postal_code,
-            "region": postal.region,
-            "country": postal.country,
-        },
-        "dateOfBirth": _date_text(profile.date_of_birth),
-        "nationality": profile.nationality,
-        "accounts": [
-            {
-                "accountId": account.account_id,
-                "type": account.type.value,
-                "currency": account.currency,
-                "status": account.status.value,
-                "openedOn": _date_text(account.opened_on),
-            }
-            for account in profile.accounts
-        ],
-        "preferences": {
-            "language": preferences.language,
-            "contactChannels": [c.value for c in preferences.contact_channels],
-            "marketingConsent": preferences.marketing_consent,
         },
     }
 
@@ -187,10 +158,6 @@ def _bool(value: Any) -> bool:
 
 def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(_str(value))
-
-
-def _date_text(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _instant(moment: dt.datetime) -> str:

@@ -25,6 +25,7 @@ from cims.domain.customer import (
     CustomerProfile,
     Preferences,
 )
+from cims.domain.customer_document import profile_document
 from cims.domain.search_keys import search_keys
 from cims.domain.values import EmailAddress, KycStatus, PhoneNumber, PostalAddress
 
@@ -81,44 +82,15 @@ def customer_from_row(row: Sequence[Any]) -> Customer:
 
 
 def stored_profile(profile: CustomerProfile) -> dict[str, Any]:
+    """The profile document, with the phone kept whole (E.164 and extension),
+    so reading it back needs no validation against today's rules."""
     phone = profile.phone
-    postal = profile.postal_address
-    preferences = profile.preferences
     return {
         "shape": STORED_SHAPE,
-        "firstName": profile.first_name,
-        "lastName": profile.last_name,
-        "email": profile.email.address if profile.email else None,
+        **profile_document(profile),
         "phone": None
         if phone is None
         else {"entered": phone.entered, "e164": phone.e164, "ext": phone.extension},
-        "address": profile.address,
-        "postalAddress": None
-        if postal is None
-        else {
-            "lines": list(postal.lines),
-            "city": postal.city,
-            "postalCode": postal.postal_code,
-            "region": postal.region,
-            "country": postal.country,
-        },
-        "dateOfBirth": _iso(profile.date_of_birth),
-        "nationality": profile.nationality,
-        "accounts": [
-            {
-                "accountId": account.account_id,
-                "type": account.type.value,
-                "currency": account.currency,
-                "status": account.status.value,
-                "openedOn": _iso(account.opened_on),
-            }
-            for account in profile.accounts
-        ],
-        "preferences": {
-            "language": preferences.language,
-            "contactChannels": [c.value for c in preferences.contact_channels],
-            "marketingConsent": preferences.marketing_consent,
-        },
     }
 
 
@@ -171,10 +143,6 @@ def profile_from_stored(stored: Mapping[str, Any]) -> CustomerProfile:
             marketing_consent=preferences["marketingConsent"],
         ),
     )
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _date(value: str | None) -> dt.date | None:
